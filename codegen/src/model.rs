@@ -280,6 +280,21 @@ pub struct StructDef {
     /// The fields `new` takes, by index, in schema order; `new` exists when `derive_default`
     /// is false.
     pub constructor: Vec<usize>,
+    /// The discriminator tag the value always carries, when exactly one tag of a discriminated
+    /// union names this schema: written on encode, never a field (see [`Discriminator`]).
+    pub tag: Option<Tag>,
+    /// The tag property is left out of the fields because a discriminated union writes it:
+    /// the struct consumes it on decode (so extra properties never hold it twice).
+    pub tag_property: Option<String>,
+}
+
+/// A discriminator tag a struct writes itself: `"type": "BARCODE"`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Tag {
+    /// The tag property's name in JSON (`propertyName`).
+    pub property: String,
+    /// The tag value.
+    pub value: String,
 }
 
 impl StructDef {
@@ -347,7 +362,8 @@ pub struct EnumVariant {
     pub doc: String,
 }
 
-/// `oneOf`/`anyOf`: the first variant that decodes wins.
+/// `oneOf`/`anyOf`: with a discriminator, the variant its tag names; without, the first
+/// variant that decodes wins.
 #[derive(Debug, Clone)]
 pub struct UnionDef {
     /// The Rust name.
@@ -360,6 +376,21 @@ pub struct UnionDef {
     pub deprecated: bool,
     /// Variant name and type, in the document's order.
     pub variants: Vec<(String, RType)>,
+    /// How the variant is chosen when the schema has a `discriminator`.
+    pub discriminator: Option<Discriminator>,
+}
+
+/// A discriminated union: the value's tag property names its variant, one tag per variant
+/// (several tags may name the same schema, each its own variant); a tag no variant has is
+/// kept as JSON in the `fallback` variant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Discriminator {
+    /// The tag property's name in JSON (`propertyName`).
+    pub property: String,
+    /// The tag of each variant, by the index of [`UnionDef::variants`].
+    pub tags: Vec<String>,
+    /// The variant keeping a value whose tag this client does not know, as JSON.
+    pub fallback: String,
 }
 
 impl UnionDef {
@@ -371,7 +402,8 @@ impl UnionDef {
     }
 
     fn is_param_text_within(&self, defs: &BTreeMap<String, TypeDef>, depth: usize) -> bool {
-        (self.variants.iter()).all(|(_, ty)| ty.is_param_text_within(defs, depth))
+        self.discriminator.is_none()
+            && (self.variants.iter()).all(|(_, ty)| ty.is_param_text_within(defs, depth))
     }
 }
 

@@ -113,6 +113,8 @@ fixtures! {
     ref_id_anchor,
     large_union_variant,
     nested_maps,
+    discriminator,
+    discriminator_inheritance,
 }
 
 /// Every fixture file has a snapshot test above (and every test a file).

@@ -222,7 +222,7 @@ async fn open_api_with_devices() -> magicline::mock::MockServer {
 }
 
 fn card() -> magicline_device::models::CardNumberContent {
-    magicline_device::models::CardNumberContent::new("NUMBER", "1233588160")
+    magicline_device::models::CardNumberContent::new("1233588160")
 }
 
 /// The sale of product 1 at 1.29 in transaction `sale-1`: the check or the charge.
@@ -231,7 +231,7 @@ fn sale(execute: bool) -> magicline_device::models::VendingReaderSaleRequest {
         VendingReaderSaleRequest, VendingReaderSaleRequestIdentification,
     };
     let mut sale = VendingReaderSaleRequest::new(
-        VendingReaderSaleRequestIdentification::CardNumberContent(card()),
+        VendingReaderSaleRequestIdentification::Number(card()),
         "sale-1",
         "1",
         1.29,
@@ -250,7 +250,7 @@ async fn device_api_selling() -> magicline_device::mock::MockServer {
     let mock = magicline_device::mock::MockServer::start().await;
     mock.vending()
         .vending_identification(&VendingReaderIdentificationRequest::new(
-            VendingReaderIdentificationRequestIdentification::CardNumberContent(card()),
+            VendingReaderIdentificationRequestIdentification::Number(card()),
             "sale-1",
         ))
         .returns(

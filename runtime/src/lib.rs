@@ -46,6 +46,7 @@
 mod client;
 mod datetime;
 mod decode;
+pub mod discriminator;
 #[cfg(feature = "client")]
 mod error;
 #[cfg(feature = "client")]

@@ -331,8 +331,101 @@ fn union_changes(a: &UnionDef, b: &UnionDef, out: &mut Changes) {
         ty: b.name.clone(),
         variant: v.to_owned(),
     };
-    let (before, after) = (typed_variants(&a.variants), typed_variants(&b.variants));
+    if let (Some(before), Some(after)) = (&a.discriminator, &b.discriminator) {
+        if before.property == after.property && before.fallback == after.fallback {
+            return tag_changes(a, b, out);
+        }
+    }
+    let (before, after) = (union_variants(a), union_variants(b));
     variant_list_changes(&before, &after, model_variant, &b.pointer, out);
+}
+
+/// A union's variants as [`typed_variants`], with the fallback of a discriminated union (it
+/// comes and goes with the discriminator).
+fn union_variants(union: &UnionDef) -> Vec<(String, String)> {
+    let mut variants = typed_variants(&union.variants);
+    if let Some(discriminator) = &union.discriminator {
+        variants.push((discriminator.fallback.clone(), RType::Json.to_string()));
+    }
+    variants
+}
+
+/// Two discriminated unions with the same tag property, compared tag by tag: a mapping entry
+/// added is a new variant (the enum is `#[non_exhaustive]`), one removed takes its variant away
+/// (and such values now decode as unknown), one re-targeted changes the type its variant holds.
+fn tag_changes(a: &UnionDef, b: &UnionDef, out: &mut Changes) {
+    let tagged = |union: &UnionDef| -> Vec<(String, String, String)> {
+        let tags = union.discriminator.as_ref().map(|d| d.tags.as_slice());
+        (tags.unwrap_or_default().iter().zip(&union.variants))
+            .map(|(tag, (variant, ty))| (tag.clone(), variant.clone(), ty.to_string()))
+            .collect()
+    };
+    let (before, after) = (tagged(a), tagged(b));
+    let item = |variant: &str| Item::Variant {
+        ty: b.name.clone(),
+        variant: variant.to_owned(),
+    };
+    let fallback = b.discriminator.as_ref().map(|d| d.fallback.as_str());
+    let fallback = fallback.unwrap_or_default();
+    for pair in pairs(
+        before.iter().map(|t| (t.0.as_str(), t)),
+        after.iter().map(|t| (t.0.as_str(), t)),
+    ) {
+        match pair {
+            Pair::Removed((tag, variant, ty)) => {
+                let detail = format!(
+                    "tag `{tag}` removed: variant `{}` removed (such values decode as `{fallback}`)",
+                    variant_text(variant, ty)
+                );
+                out.push(VariantRemoved, item(variant), Breaking, detail, &b.pointer);
+            }
+            Pair::Added((tag, variant, ty)) => {
+                let detail = format!(
+                    "tag `{tag}` added: new variant `{}`",
+                    variant_text(variant, ty)
+                );
+                out.push(VariantAdded, item(variant), NonBreaking, detail, &b.pointer);
+            }
+            Pair::Both((tag, old_variant, old), (_, new_variant, new)) => {
+                if old_variant != new_variant {
+                    let detail = format!(
+                        "tag `{tag}`: variant `{}` renamed to `{}`",
+                        variant_text(old_variant, old),
+                        variant_text(new_variant, new)
+                    );
+                    out.push(
+                        VariantRemoved,
+                        item(old_variant),
+                        Breaking,
+                        detail,
+                        &b.pointer,
+                    );
+                    let detail = format!(
+                        "tag `{tag}`: new variant `{}`",
+                        variant_text(new_variant, new)
+                    );
+                    out.push(
+                        VariantAdded,
+                        item(new_variant),
+                        NonBreaking,
+                        detail,
+                        &b.pointer,
+                    );
+                } else if old != new {
+                    let detail = format!(
+                        "tag `{tag}` now names `{new}` instead of `{old}` (variant `{new_variant}`)"
+                    );
+                    out.push(
+                        VariantTypeChanged,
+                        item(new_variant),
+                        Breaking,
+                        detail,
+                        &b.pointer,
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// Variants as the list comparison takes them: name and the type carried, as text.
@@ -439,9 +532,10 @@ fn groups(old: &Model, new: &Model, out: &mut Changes) {
         match pair {
             Pair::Removed(group) => {
                 let detail = format!(
-                    "operation group removed, with `Client::{}` and its {} operation(s)",
+                    "operation group removed, with `Client::{}` and its {} operation(s): {}",
                     group.accessor,
-                    group.operations.len()
+                    group.operations.len(),
+                    operation_list(group)
                 );
                 out.push(
                     GroupRemoved,
@@ -453,9 +547,10 @@ fn groups(old: &Model, new: &Model, out: &mut Changes) {
             }
             Pair::Added(group) => {
                 let detail = format!(
-                    "new operation group `Client::{}` with {} operation(s)",
+                    "new operation group `Client::{}` with {} operation(s): {}",
                     group.accessor,
-                    group.operations.len()
+                    group.operations.len(),
+                    operation_list(group)
                 );
                 out.push(
                     GroupAdded,
@@ -471,6 +566,17 @@ fn groups(old: &Model, new: &Model, out: &mut Changes) {
     for (before, after) in both {
         operations(before, after, new, out);
     }
+}
+
+/// Every operation of a group added or removed whole, by its method and endpoint, so the report
+/// names what arrived or left (`get_lead` (`GET /v1/leads/{id}`), ...).
+fn operation_list(group: &Group) -> String {
+    group
+        .operations
+        .iter()
+        .map(|op| format!("`{}` (`{} {}`)", op.method_name, op.http_method, op.path))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn operation_item(group: &Group, op: &OperationDef) -> Item {

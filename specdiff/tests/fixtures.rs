@@ -215,3 +215,25 @@ fn fixture_pairs() {
         insta::assert_snapshot!(name, text);
     }
 }
+
+#[test]
+fn discriminator_tags_added_removed_and_retargeted() {
+    // `bird` removed, `dog` re-targeted from Dog to Bird, `fish` added; `Dog` is now named by
+    // its implicit tag (its name), a new variant too.
+    let report = pair("discriminator_mapping");
+    let details: Vec<String> = report.changes.iter().map(|c| c.detail.clone()).collect();
+    expect(
+        &report,
+        &[
+            (TypeAdded, "models::Fish", NonBreaking),
+            (VariantRemoved, "models::Pet::Bird", Breaking),
+            (VariantTypeChanged, "models::Pet::Dog", Breaking),
+            (VariantAdded, "models::Pet::Dog2", NonBreaking),
+            (VariantAdded, "models::Pet::Fish", NonBreaking),
+        ],
+    );
+    assert!(
+        details.contains(&"tag `dog` now names `Bird` instead of `Dog` (variant `Dog`)".to_owned()),
+        "{details:#?}"
+    );
+}

@@ -53,6 +53,22 @@ fn operations_and_types_added_and_removed() {
     // Three operations are renamed (a new `operationId`): removed and added.
     assert_eq!(counts.of(ChangeKind::OperationRemoved), 3);
     assert_eq!(items(&report, ChangeKind::GroupAdded), ["api::Leads"]);
+    // The new group's operations are named, not only counted.
+    let leads = report
+        .of_kind(ChangeKind::GroupAdded)
+        .next()
+        .expect("the Leads group is added");
+    for operation in [
+        "get_lead_config",
+        "validate_for_lead_creation",
+        "create_lead",
+    ] {
+        assert!(
+            leads.detail.contains(&format!("`{operation}` (`")),
+            "{operation} not named: {}",
+            leads.detail
+        );
+    }
     let removed = items(&report, ChangeKind::TypeRemoved);
     for gone in [
         "models::ContractVolumeDto",

@@ -732,8 +732,7 @@ fn api_and_models_glob_imported_together_name_each_item_once() {
 
         pub fn sale() -> VendingReaderSaleRequest {
             VendingReaderSaleRequest::new(
-                VendingReaderSaleRequestIdentification::CardNumberContent(CardNumberContent::new(
-                    "NUMBER",
+                VendingReaderSaleRequestIdentification::Number(CardNumberContent::new(
                     "1233588160",
                 )),
                 "t-1",

@@ -13,10 +13,7 @@ use magicline_device::models::{
 
 fn sale(transaction: &str) -> VendingReaderSaleRequest {
     VendingReaderSaleRequest::new(
-        VendingReaderSaleRequestIdentification::CardNumberContent(CardNumberContent::new(
-            "NUMBER",
-            "1233588160",
-        )),
+        VendingReaderSaleRequestIdentification::Number(CardNumberContent::new("1233588160")),
         transaction,
         "1",
         1.29,
@@ -100,11 +97,10 @@ async fn an_executed_sale_answered_204_without_a_body_is_a_success() {
 async fn a_time_usage_answered_204_without_a_body_is_a_success() {
     let mock = MockServer::start().await;
     let usage = |execute: bool| {
-        let mut usage =
-            TimeReaderUsageRequest::new(TimeReaderUsageRequestIdentification::CardNumberContent(
-                CardNumberContent::new("NUMBER", "1233588160"),
-            ))
-            .with_duration_in_seconds(600);
+        let mut usage = TimeReaderUsageRequest::new(TimeReaderUsageRequestIdentification::Number(
+            CardNumberContent::new("1233588160"),
+        ))
+        .with_duration_in_seconds(600);
         usage.should_execute_action = Some(execute);
         usage
     };

@@ -414,6 +414,42 @@ pub struct StandaloneCrate {
     pub strict: bool,
 }
 
+/// Words cargo refuses as a package name: Rust's keywords (the library would be named so).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "static", "struct", "super", "trait", "true", "try", "type", "typeof",
+    "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
+];
+
+/// Refuses, before anything is generated, a `--crate-name` that cargo would refuse to build:
+/// empty, not starting with a letter or `_`, holding anything but ASCII letters, digits, `-`
+/// and `_`, or a Rust keyword.
+fn check_crate_name(name: &str) -> Result<()> {
+    let why = match name.chars().next() {
+        None => Some("it is empty".to_owned()),
+        Some(first) if !(first.is_ascii_alphabetic() || first == '_') => Some(format!(
+            "it starts with `{first}`; a package name starts with a letter or `_`"
+        )),
+        Some(_) => name
+            .chars()
+            .find(|c| !(c.is_ascii_alphanumeric() || *c == '-' || *c == '_'))
+            .map(|c| {
+                format!("it contains `{c}`; only ASCII letters, digits, `-` and `_` are allowed")
+            })
+            .or_else(|| {
+                KEYWORDS
+                    .contains(&name)
+                    .then(|| "it is a Rust keyword".to_owned())
+            }),
+    };
+    match why {
+        Some(why) => bail!("--crate-name {name:?} is not a name cargo accepts: {why}"),
+        None => Ok(()),
+    }
+}
+
 /// Prints the generation warnings of `crate_name` on stderr, one a line.
 pub fn print_warnings(crate_name: &str, warnings: &[codegen::Warning]) {
     for warning in warnings {
@@ -424,6 +460,7 @@ pub fn print_warnings(crate_name: &str, warnings: &[codegen::Warning]) {
 /// `cargo xtask generate`: a crate for any OpenAPI document, written only if generation
 /// succeeds. Files in `out` that the generator does not produce are left alone.
 pub fn generate_standalone(root: &Path, request: &StandaloneCrate) -> Result<()> {
+    check_crate_name(&request.crate_name)?;
     let start = Instant::now();
     let text = fs::read_to_string(&request.spec)
         .with_context(|| format!("cannot read {}", request.spec.display()))?;
@@ -608,6 +645,25 @@ impl SummaryTable {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_crate_name_cargo_would_refuse_is_refused_with_the_reason() {
+        for good in ["pets", "my-api_2", "_private", "Pets"] {
+            assert!(check_crate_name(good).is_ok(), "{good}");
+        }
+        for (bad, why) in [
+            ("2fa-client", "starts with `2`"),
+            ("", "empty"),
+            ("pets.api", "contains `.`"),
+            ("héllo", "contains `é`"),
+            ("-pets", "starts with `-`"),
+            ("async", "keyword"),
+        ] {
+            let error = check_crate_name(bad).expect_err(bad).to_string();
+            assert!(error.contains(why), "{bad}: {error}");
+            assert!(error.contains("--crate-name"), "{bad}: {error}");
+        }
+    }
     use codegen::{GeneratedFile, Output};
 
     fn output(files: &[(&str, &str)]) -> Output {

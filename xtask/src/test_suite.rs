@@ -121,9 +121,12 @@ fn full_steps() -> Vec<Step> {
             env: &[("RUSTDOCFLAGS", "-D warnings")],
         },
         Step::Corpus,
-        // `Step::Conformance` joins here once `xtask/conformance-known-failures.txt` holds a
-        // complete run (`cargo xtask conformance --update-known`): without the list every
-        // failure known today would fail the step.
+        // `Step::Conformance` joins here (`cargo xtask conformance`, against the ratchet
+        // `xtask/conformance-known-failures.txt`) once the list is re-run on main after the
+        // generator changes of issue 21 still landing (discriminated unions; `readOnly` made
+        // optional, which changes the `missing-required` cases): the list was made from a
+        // complete run just before them, and a stale list fails the step both ways. To enable:
+        // `cargo xtask conformance --update-known`, review the diff, add the step here.
     ]
 }
 
@@ -157,6 +160,7 @@ pub const QUICK_TESTS: &[&str] = &[
     "examples_decode",
     "mock_connect",
     "mock_device",
+    "discriminated",
     "mock_faults",
     "mock_flows",
     "mock_reports",
@@ -171,6 +175,7 @@ pub const FULL_ONLY_TESTS: &[(&str, &str)] = &[
     ("contract_connect", "Prism"),
     ("contract_device", "Prism"),
     ("fixtures_compile", "a cargo build of every fixture crate"),
+    ("doc_search", "a cargo doc of a generated crate"),
     (
         "features_compile",
         "a cargo build of every tag feature alone and of each runtime feature set",
@@ -205,6 +210,7 @@ pub fn quick_test_args() -> Vec<&'static str> {
 const NESTED_BUILDS: &[&str] = &[
     "target/fixtures",
     "target/features",
+    "target/doc-search",
     "target/semver-agreement",
 ];
 
@@ -520,7 +526,7 @@ mod tests {
         assert_eq!(steps(Tier::Quick), [Step::FetchSpecs, Step::QuickTests]);
         assert_eq!(
             Step::QuickTests.to_string(),
-            "cargo test: unit tests of 6 packages, 18 quick test targets"
+            "cargo test: unit tests of 6 packages, 19 quick test targets"
         );
         let command = quick_test_args().join(" ");
         assert!(

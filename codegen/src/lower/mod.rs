@@ -10,6 +10,7 @@
 
 mod construction;
 mod cycles;
+mod discriminators;
 mod features;
 mod mocks;
 mod operations;
@@ -32,7 +33,7 @@ pub(crate) fn lower(spec: &Spec, surface: Surface) -> Result<Model, Error> {
 fn lower_unlocated(spec: &Spec, surface: Surface) -> Result<Model, Error> {
     let api = spec.openapi();
     let mut types = schemas::TypeSpace::new(api, spec.resolver())?;
-    let operations = match surface {
+    let mut operations = match surface {
         Surface::Client => {
             let mut operations = operations::collect(api, &mut types)?;
             mocks::claim_names(&mut operations);
@@ -44,6 +45,7 @@ fn lower_unlocated(spec: &Spec, surface: Surface) -> Result<Model, Error> {
     construction::finish(&mut types, &components, operations.request_types())?;
     cycles::break_cycles(&mut types);
     sizes::box_large_variants(&mut types);
+    sizes::box_large_success_bodies(&types, &mut operations);
     warnings.extend(security::security_warnings(spec, security::auth(api).1));
     warnings.sort();
     warnings.dedup();

@@ -10,9 +10,12 @@ use std::collections::BTreeMap;
 
 use openapiv3::{AdditionalProperties, OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 
+use super::discriminators::{StructTag, Taggings};
 use crate::docs;
 use crate::error::{Error, Pointer, Warning};
-use crate::model::{AliasDef, EnumDef, EnumVariant, Field, RType, StructDef, TypeDef, UnionDef};
+use crate::model::{
+    AliasDef, Discriminator, EnumDef, EnumVariant, Field, RType, StructDef, Tag, TypeDef, UnionDef,
+};
 use crate::names::{self, Namespace};
 use crate::refs::{Resolver, component_key};
 
@@ -56,6 +59,8 @@ pub(crate) struct TypeSpace<'a> {
     pointer_types: BTreeMap<String, RType>,
     /// Where references that name no component point.
     refs: Resolver<'a>,
+    /// The document's discriminators: which tag names which schema.
+    taggings: Taggings,
 }
 
 impl<'a> TypeSpace<'a> {
@@ -69,7 +74,9 @@ impl<'a> TypeSpace<'a> {
             warnings: Vec::new(),
             pointer_types: BTreeMap::new(),
             refs,
+            taggings: Taggings::default(),
         };
+        space.taggings = Taggings::collect(refs, &mut space.warnings);
         let schemas = api.components.as_ref().map(|c| &c.schemas);
         for key in schemas.into_iter().flat_map(|s| s.keys()) {
             let name = space.names.claim(names::model(key));
@@ -214,6 +221,12 @@ impl<'a> TypeSpace<'a> {
         };
         let data = &schema.schema_data;
         let doc = docs::doc_text(data.description.as_deref(), None);
+        if let Some(tagging) = self.taggings.union(pointer).cloned() {
+            // An inheritance base: where it is used, it means one of its children.
+            let deprecated = data.deprecated && name.claimed;
+            let name = self.claim(name);
+            return self.discriminated_union(name, doc, deprecated, &[], &tagging, pointer);
+        }
         match &schema.schema_kind {
             SchemaKind::Type(Type::String(s)) => {
                 let values: Vec<String> = s.enumeration.iter().flatten().cloned().collect();
@@ -315,7 +328,37 @@ impl<'a> TypeSpace<'a> {
         }
         let naming_is_component = name.claimed;
         let name = self.claim(name);
-        let fields = self.fields(&name, properties, required, pointer)?;
+        let struct_tag = self.taggings.struct_tag(pointer);
+        let tag_property = match &struct_tag {
+            Some(StructTag::Own { property, .. } | StructTag::Several { property }) => {
+                Some(property.clone())
+            }
+            None => None,
+        };
+        // The tag is written from the variant (or by the struct itself), never typed by hand:
+        // not a field, so its schema defines no type either.
+        let untagged = tag_property.as_ref().map(|property| {
+            let mut untagged = properties.clone();
+            untagged.shift_remove(property);
+            untagged
+        });
+        let fields = self.fields(
+            &name,
+            untagged.as_ref().unwrap_or(properties),
+            required,
+            pointer,
+        )?;
+        let tag = match struct_tag {
+            Some(StructTag::Own { property, value }) => Some(Tag { property, value }),
+            Some(StructTag::Several { property }) => {
+                self.warn(
+                    pointer,
+                    format!("several discriminator tags name this schema: a union writes the `{property}` of its variant, the struct alone neither reads nor writes it"),
+                );
+                None
+            }
+            None => None,
+        };
         let deprecated = deprecated && naming_is_component;
         let def = StructDef {
             name: name.clone(),
@@ -327,6 +370,8 @@ impl<'a> TypeSpace<'a> {
             input: false,
             derive_default: false,
             constructor: Vec::new(),
+            tag,
+            tag_property,
         };
         self.defs.insert(name.clone(), TypeDef::Struct(def));
         Ok(RType::Named(name))
@@ -682,6 +727,16 @@ impl<'a> TypeSpace<'a> {
         }
         let deprecated = deprecated && name.claimed;
         let name = self.claim(name);
+        if let Some(tagging) = self.taggings.union(pointer).cloned() {
+            return self.discriminated_union(
+                name,
+                doc,
+                deprecated,
+                alternatives,
+                &tagging,
+                pointer,
+            );
+        }
         let mut variant_names = Namespace::default();
         let mut variants = Vec::with_capacity(alternatives.len());
         for (index, alternative) in alternatives.iter().enumerate() {
@@ -700,6 +755,72 @@ impl<'a> TypeSpace<'a> {
             doc,
             deprecated,
             variants,
+            discriminator: None,
+        };
+        self.defs.insert(name.clone(), TypeDef::Union(def));
+        Ok(RType::Named(name))
+    }
+
+    /// A union with a discriminator: one variant per tag, named after the tag (several tags
+    /// may name one schema), and a fallback keeping the JSON of a tag this client does not know.
+    fn discriminated_union(
+        &mut self,
+        name: String,
+        doc: String,
+        deprecated: bool,
+        alternatives: &[ReferenceOr<Schema>],
+        tagging: &super::discriminators::Tagging,
+        pointer: &Pointer,
+    ) -> Result<RType, Error> {
+        let mut variant_names = Namespace::default();
+        let mut typed: BTreeMap<usize, RType> = BTreeMap::new();
+        let mut variants = Vec::with_capacity(tagging.entries.len());
+        let mut tags = Vec::with_capacity(tagging.entries.len());
+        // Tags of the explicit mapping claim their names first: an implicit tag spelled alike
+        // (a schema's name) never renames them.
+        let mut claimed: Vec<Option<String>> = vec![None; tagging.entries.len()];
+        for explicit in [true, false] {
+            for (index, entry) in tagging.entries.iter().enumerate() {
+                if entry.explicit == explicit {
+                    claimed[index] = Some(variant_names.claim(names::camel(&entry.tag)));
+                }
+            }
+        }
+        for (entry, variant_name) in tagging.entries.iter().zip(claimed) {
+            let variant_name = variant_name.unwrap_or_default();
+            let ty = match (entry.alternative, &entry.reference) {
+                (Some(index), _) => match typed.get(&index) {
+                    Some(ty) => ty.clone(),
+                    None => {
+                        let hint = format!("{name}{variant_name}");
+                        let ty =
+                            self.schema_type(&alternatives[index], &hint, &pointer.join(index))?;
+                        typed.insert(index, ty.clone());
+                        ty
+                    }
+                },
+                (None, Some(reference)) => self.reference_type(reference, pointer)?,
+                (None, None) => continue,
+            };
+            variants.push((variant_name, ty));
+            tags.push(entry.tag.clone());
+        }
+        let fallback = if variant_names.is_taken("Unknown") {
+            variant_names.claim("UnknownTag".into())
+        } else {
+            "Unknown".into()
+        };
+        let def = UnionDef {
+            name: name.clone(),
+            pointer: pointer.to_string(),
+            doc,
+            deprecated,
+            variants,
+            discriminator: Some(Discriminator {
+                property: tagging.property.clone(),
+                tags,
+                fallback,
+            }),
         };
         self.defs.insert(name.clone(), TypeDef::Union(def));
         Ok(RType::Named(name))

@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use crate::model::{RType, TypeDef};
+use crate::model::{Api, RType, StatusBody, Success, TypeDef};
 
 /// How much larger than the next largest a variant may be before it is boxed.
 const LARGE_VARIANT_BYTES: usize = 200;
@@ -14,20 +14,50 @@ const LARGE_VARIANT_BYTES: usize = 200;
 /// Boxes union variants much larger than their siblings.
 pub(crate) fn box_large_variants(defs: &mut BTreeMap<String, TypeDef>) {
     for (name, index) in large_variants(defs) {
-        if let Some(TypeDef::Union(u)) = defs.get_mut(&name) {
-            super::cycles::box_type(&mut u.variants[index].1);
+        if let Some(TypeDef::Union(u)) = defs.get_mut(&name)
+            && let Some((_, ty)) = u.variants.get_mut(index)
+        {
+            super::cycles::box_type(ty);
+        }
+    }
+}
+
+/// Boxes the bodies of status-keyed success enums ([`Success::Several`]) much larger than their
+/// siblings, by the same rule as union variants: a large `200` body beside an empty `204` would
+/// make every `204` as large. Runs after [`box_large_variants`], so it sizes unions boxed.
+pub(crate) fn box_large_success_bodies(defs: &BTreeMap<String, TypeDef>, api: &mut Api) {
+    let mut estimate = Estimate::new(defs);
+    let operations = api.groups.iter_mut().flat_map(|g| g.operations.iter_mut());
+    for op in operations {
+        let Success::Several { statuses, .. } = &mut op.success else {
+            continue;
+        };
+        let mut sizes: Vec<(usize, usize)> = statuses
+            .iter()
+            .enumerate()
+            .map(|(index, status)| {
+                let size = match &status.body {
+                    StatusBody::Json(ty) => estimate.of(ty),
+                    // `bytes::Bytes`: a pointer, a length, data and a vtable.
+                    StatusBody::Bytes => 32,
+                    StatusBody::Empty => 0,
+                };
+                (size, index)
+            })
+            .collect();
+        estimate.boxes.clear();
+        estimate.box_large(&op.id, &mut sizes);
+        for (_, index) in estimate.boxes.drain(..) {
+            if let StatusBody::Json(ty) = &mut statuses[index].body {
+                super::cycles::box_type(ty);
+            }
         }
     }
 }
 
 /// Where union variants should be boxed: (union name, variant index), in name order.
 fn large_variants(defs: &BTreeMap<String, TypeDef>) -> Vec<(String, usize)> {
-    let mut estimate = Estimate {
-        defs,
-        sizes: BTreeMap::new(),
-        visiting: BTreeSet::new(),
-        boxes: Vec::new(),
-    };
+    let mut estimate = Estimate::new(defs);
     for name in defs.keys() {
         estimate.named(name);
     }
@@ -44,7 +74,16 @@ struct Estimate<'a> {
     boxes: Vec<(String, usize)>,
 }
 
-impl Estimate<'_> {
+impl<'a> Estimate<'a> {
+    fn new(defs: &'a BTreeMap<String, TypeDef>) -> Self {
+        Estimate {
+            defs,
+            sizes: BTreeMap::new(),
+            visiting: BTreeSet::new(),
+            boxes: Vec::new(),
+        }
+    }
+
     fn of(&mut self, ty: &RType) -> usize {
         match ty {
             RType::Bool => 1,
@@ -89,6 +128,11 @@ impl Estimate<'_> {
                     .enumerate()
                     .map(|(index, (_, ty))| (self.of(ty), index))
                     .collect();
+                if u.discriminator.is_some() {
+                    // The variant keeping an unknown tag's JSON, which rendering adds; its index
+                    // is past the model's variants, and being small it is never the one boxed.
+                    sizes.push((self.of(&RType::Json), u.variants.len()));
+                }
                 self.box_large(name, &mut sizes);
                 round_up(sizes.iter().map(|(size, _)| *size).max().unwrap_or(0) + 8)
             }

@@ -333,6 +333,9 @@ fn operation_method(op: &OperationDef) -> TokenStream {
     }
     doc.push_str("\n\nAwait the returned request (or call `send`) to perform it.");
     let doc = docs::attributes(&doc);
+    let aliases = search_aliases(op)
+        .into_iter()
+        .map(|alias| quote!(#[doc(alias = #alias)]));
     let deprecated = deprecated_attribute(op.deprecated);
     let all = inputs(op);
     let required: Vec<&Input> = all.iter().filter(|i| i.required).collect();
@@ -355,11 +358,32 @@ fn operation_method(op: &OperationDef) -> TokenStream {
     });
     quote! {
         #doc
+        #(#aliases)*
         #deprecated
         pub fn #method(&self, #(#args),*) -> #builder {
             #builder { client: self.client.clone(), #(#fields,)* options: rt::CallOptions::new() }
         }
     }
+}
+
+/// What rustdoc's search should also find an operation's method by: its `operationId` and
+/// `GET /path`, the names the API's own documentation uses. Rustdoc rejects an alias equal to
+/// the item's name, one with quotes or whitespace other than a space, and one that starts or
+/// ends with a space, so such a name is left out (the doc text still has it).
+fn search_aliases(op: &OperationDef) -> Vec<String> {
+    let mut aliases: Vec<String> = Vec::new();
+    for alias in [op.id.clone(), format!("{} {}", op.http_method, op.path)] {
+        let accepted = !alias.is_empty()
+            && alias != op.method_name
+            && alias.trim() == alias
+            && !alias
+                .chars()
+                .any(|c| c == '"' || c == '\'' || (c.is_whitespace() && c != ' '));
+        if accepted && !aliases.contains(&alias) {
+            aliases.push(alias);
+        }
+    }
+    aliases
 }
 
 fn request_builder(group: &str, op: &OperationDef) -> TokenStream {

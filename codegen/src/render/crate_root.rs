@@ -113,8 +113,12 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
             }
         }
     });
+    let prelude = prelude_module(api, plan);
     let tokens = quote! {
         #crate_doc
+        // On docs.rs (`--cfg docsrs`, see `Cargo.toml`), every feature-gated item says which
+        // feature it needs.
+        #![cfg_attr(docsrs, feature(doc_cfg))]
 
         pub mod api;
         #[cfg(feature = "mock")]
@@ -124,6 +128,12 @@ pub(crate) fn lib_file(info: &CrateInfo, api: &Api, plan: &FeaturePlan) -> Resul
         pub use rt::{BuildError, CallOptions, DateTime, Error, Response, RetryPolicy, Slice, from_json};
         /// The runtime shared by all generated clients (errors, retries, pagination, uploads).
         pub use rt as runtime;
+        /// The `reqwest` this client is built on, re-exported so that HTTP settings
+        /// ([`ClientBuilder::reqwest_builder`](rt::ClientBuilder::reqwest_builder)) are built
+        /// with exactly this version, whichever `reqwest` the rest of an application uses.
+        pub use rt::reqwest;
+
+        #prelude
 
         #result_alias
 
@@ -241,20 +251,42 @@ fn servers_const(info: &CrateInfo) -> TokenStream {
     }
 }
 
-/// `Result<T, E = ...>`: the error body most operations share is its default.
-fn result_alias(api: &Api, plan: &FeaturePlan) -> TokenStream {
-    // The error body most operations share is the alias's default; others name theirs.
+/// `prelude`: what code calling the API needs, in one glob import.
+fn prelude_module(api: &Api, plan: &FeaturePlan) -> TokenStream {
+    // `Result` is gated like its default error body.
+    let result_cfg = common_error(api).map(|name| features::type_cfg(plan, name));
+    quote! {
+        /// What code calling the API needs, in one `use …::prelude::*;`: the [`Client`],
+        /// [`Result`] and [`Error`], and [`TryStreamExt`](rt::futures::TryStreamExt) for the
+        /// streams of sliced lists (`items()`, `pages()`: `.try_next().await?`,
+        /// `.try_collect::<Vec<_>>().await?`).
+        pub mod prelude {
+            pub use crate::{Client, Error};
+            #result_cfg
+            pub use crate::Result;
+            pub use rt::futures::TryStreamExt;
+        }
+    }
+}
+
+/// The error body most operations share: the default `E` of `Result`.
+fn common_error(api: &Api) -> Option<&str> {
     let mut error_counts: std::collections::BTreeMap<&str, usize> = Default::default();
     for op in api.groups.iter().flat_map(|g| &g.operations) {
         if let Some(name) = &op.error {
             *error_counts.entry(name).or_default() += 1;
         }
     }
-    let common_error = error_counts
+    error_counts
         .iter()
         .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
-        .map(|(name, _)| *name);
-    match common_error {
+        .map(|(name, _)| *name)
+}
+
+/// `Result<T, E = ...>`: the error body most operations share is its default.
+fn result_alias(api: &Api, plan: &FeaturePlan) -> TokenStream {
+    // The error body most operations share is the alias's default; others name theirs.
+    match common_error(api) {
         Some(name) => {
             let cfg = features::type_cfg(plan, name);
             let error = ident(name);
@@ -330,7 +362,9 @@ pub(crate) fn cargo_toml(
          [features]\ndefault = [{defaults}]\n{features}\n\
          {tls}\n\
          # Typed test doubles (the `mock` module): a local mock server with an expectation per operation.\n\
-         mock = [\"rt/mock\"]\n{workspace}",
+         mock = [\"rt/mock\"]\n\n\
+         # docs.rs documents every feature and marks each gated item with the feature it needs.\n\
+         [package.metadata.docs.rs]\nall-features = true\nrustdoc-args = [\"--cfg\", \"docsrs\"]\n{workspace}",
         name = info.crate_name,
         version = info.crate_version,
         defaults = plan

@@ -8,7 +8,9 @@ use super::status::{exact_codes, status_pattern};
 use super::types::{Scope, ident, type_tokens};
 use super::{CrateInfo, MODELS_POINTER, Piece, docs, features, join_pieces, unparse};
 use crate::error::Error;
-use crate::model::{EnumDef, ErrorBody, Field, Model, Page, RType, StructDef, TypeDef, UnionDef};
+use crate::model::{
+    Discriminator, EnumDef, ErrorBody, Field, Model, Page, RType, StructDef, TypeDef, UnionDef,
+};
 
 /// One item of `models.rs`.
 pub(crate) enum ModelItem<'m> {
@@ -155,6 +157,16 @@ fn struct_tokens(def: &StructDef, model: &Model, cfg: &TokenStream) -> TokenStre
             pub additional_properties: std::collections::BTreeMap<String, #ty>,
         }
     });
+    let tag_attribute = def.tag.as_ref().map(|tag| {
+        let (property, value) = (&tag.property, &tag.value);
+        quote!(#[serde(tag = #property, rename(serialize = #value))])
+    });
+    let consumed_tag = consumed_tag_property(def).map(|property| {
+        quote! {
+            #[serde(rename = #property, default, skip_serializing)]
+            _discriminator: serde::de::IgnoredAny,
+        }
+    });
     let default = if def.derive_default {
         quote!(Default,)
     } else {
@@ -168,9 +180,11 @@ fn struct_tokens(def: &StructDef, model: &Model, cfg: &TokenStream) -> TokenStre
         #[derive(Debug, Clone, PartialEq, #default serde::Serialize, serde::Deserialize)]
         #[non_exhaustive]
         #rename_all
+        #tag_attribute
         pub struct #name {
             #(#fields)*
             #additional
+            #consumed_tag
         }
 
         #cfg
@@ -179,6 +193,13 @@ fn struct_tokens(def: &StructDef, model: &Model, cfg: &TokenStream) -> TokenStre
             #(#setters)*
         }
     }
+}
+
+/// The tag property a struct with extra properties reads into a field of its own, so that
+/// the tag is never kept among the extra properties and written twice.
+fn consumed_tag_property(def: &StructDef) -> Option<&str> {
+    def.additional.as_ref()?;
+    def.tag_property.as_deref()
 }
 
 /// `new(...)` taking the fields decided by `TypeSpace::finish`; every other field starts
@@ -210,6 +231,8 @@ fn constructor_tokens(def: &StructDef, model: &Model) -> TokenStream {
         .additional
         .as_ref()
         .map(|_| quote!(additional_properties: Default::default(),));
+    let consumed_tag =
+        consumed_tag_property(def).map(|_| quote!(_discriminator: Default::default(),));
     // Setting a deprecated field to `None` is not a use of it; say so for this function only.
     let touches_deprecated = def
         .fields
@@ -234,7 +257,7 @@ fn constructor_tokens(def: &StructDef, model: &Model) -> TokenStream {
         #allow
         #too_many
         pub fn new(#(#args),*) -> Self {
-            Self { #(#inits,)* #additional }
+            Self { #(#inits,)* #additional #consumed_tag }
         }
     }
 }
@@ -403,6 +426,9 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
 }
 
 fn union_tokens(def: &UnionDef, model: &Model, cfg: &TokenStream) -> TokenStream {
+    if let Some(discriminator) = &def.discriminator {
+        return discriminated_tokens(def, discriminator, model, cfg);
+    }
     let name = ident(&def.name);
     let doc = type_doc(&def.doc, def.deprecated);
     let variants = def.variants.iter().map(|(variant, ty)| {
@@ -452,6 +478,127 @@ fn union_tokens(def: &UnionDef, model: &Model, cfg: &TokenStream) -> TokenStream
                 rt::lenient::untagged(deserializer, #wire_name, &[#(#alternatives)*])
             }
         }
+    }
+}
+
+/// A discriminated union: decoded by its tag alone (a tag it does not know kept as JSON in the
+/// fallback variant), encoded with the tag of its variant, which the caller never writes.
+fn discriminated_tokens(
+    def: &UnionDef,
+    discriminator: &Discriminator,
+    model: &Model,
+    cfg: &TokenStream,
+) -> TokenStream {
+    let name = ident(&def.name);
+    let property = &discriminator.property;
+    let fallback = ident(&discriminator.fallback);
+    let json = type_tokens(&RType::Json, Scope::Models);
+    let listed: Vec<String> = (def.variants.iter().zip(&discriminator.tags))
+        .map(|((variant, _), tag)| format!("`{tag}` ([`{variant}`](Self::{variant}))"))
+        .collect();
+    let how = format!(
+        "Told apart by the `{property}` property: {}; any other value decodes as [`{}`](Self::{}), keeping the JSON as sent. Encoding writes the tag of the variant.",
+        listed.join(", "),
+        discriminator.fallback,
+        discriminator.fallback
+    );
+    let doc = type_doc(
+        &if def.doc.is_empty() {
+            how
+        } else {
+            format!("{}\n\n{how}", def.doc)
+        },
+        def.deprecated,
+    );
+    let variants = (def.variants.iter().zip(&discriminator.tags)).map(|((variant, ty), tag)| {
+        let variant = ident(variant);
+        let ty = type_tokens(ty, Scope::Models);
+        let doc = format!(" `\"{property}\": \"{tag}\"`.");
+        quote! { #[doc = #doc] #variant(#ty), }
+    });
+    let decode = (def.variants.iter().zip(&discriminator.tags)).map(|((variant, _), tag)| {
+        let variant = ident(variant);
+        quote!(#tag => rt::lenient::from_value(value).map(Self::#variant),)
+    });
+    let encode = (def.variants.iter().zip(&discriminator.tags)).map(|((variant, ty), tag)| {
+        let variant = ident(variant);
+        if writes_own_tag(model, ty, property, tag) {
+            quote!(Self::#variant(value) => serde::Serialize::serialize(value, serializer),)
+        } else {
+            quote!(Self::#variant(value) => rt::discriminator::serialize(serializer, #property, #tag, value),)
+        }
+    });
+    let tag_arms = (def.variants.iter().zip(&discriminator.tags)).map(|((variant, _), tag)| {
+        let variant = ident(variant);
+        quote!(Self::#variant(_) => Some(#tag),)
+    });
+    quote! {
+        #cfg
+        #doc
+        #[derive(Debug, Clone, PartialEq)]
+        #[non_exhaustive]
+        pub enum #name {
+            #(#variants)*
+            /// A tag this version of the client does not know: the value as sent.
+            #fallback(#json),
+        }
+
+        #cfg
+        impl #name {
+            /// The value's tag, as sent on the wire (`None` only for a fallback value without one).
+            pub fn tag(&self) -> Option<&str> {
+                match self {
+                    #(#tag_arms)*
+                    Self::#fallback(value) => value.get(#property).and_then(|tag| tag.as_str()),
+                }
+            }
+
+            /// Whether the value carries a tag this version of the client does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, Self::#fallback(_))
+            }
+        }
+
+        #cfg
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                match self {
+                    #(#encode)*
+                    Self::#fallback(value) => serde::Serialize::serialize(value, serializer),
+                }
+            }
+        }
+
+        #cfg
+        impl<'de> serde::Deserialize<'de> for #name {
+            /// The variant the tag names; a tag this client does not know keeps the JSON.
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                rt::discriminator::deserialize(deserializer, #property, |tag, value| {
+                    Some(match tag {
+                        #(#decode)*
+                        _ => return None,
+                    })
+                }, Self::#fallback)
+            }
+        }
+    }
+}
+
+/// Whether the variant type is a struct that writes this tag itself.
+fn writes_own_tag(model: &Model, ty: &RType, property: &str, tag: &str) -> bool {
+    let ty = match ty {
+        RType::Boxed(inner) => inner.as_ref(),
+        other => other,
+    };
+    let RType::Named(name) = ty else {
+        return false;
+    };
+    match model.get(name) {
+        Some(TypeDef::Struct(s)) => s
+            .tag
+            .as_ref()
+            .is_some_and(|t| t.property == property && t.value == tag),
+        _ => false,
     }
 }
 

@@ -91,7 +91,7 @@ async fn run(args: Args) -> Result<()> {
         .base_url(&args.device_base_url)
         .bearer_token(token)
         .build()?;
-    let card = models::CardNumberContent::new("NUMBER", args.card_number.clone());
+    let card = models::CardNumberContent::new(args.card_number.clone());
 
     // 1. Identify the card.
     let Some(transaction) = identify(&device, &args, &card).await? else {
@@ -99,7 +99,7 @@ async fn run(args: Args) -> Result<()> {
     };
     let sale = |execute: bool| {
         let mut sale = models::VendingReaderSaleRequest::new(
-            models::VendingReaderSaleRequestIdentification::CardNumberContent(card.clone()),
+            models::VendingReaderSaleRequestIdentification::Number(card.clone()),
             transaction.clone(),
             args.product_id.clone(),
             args.price,
@@ -161,9 +161,7 @@ async fn identify(
     let identification = device
         .vending()
         .vending_identification(models::VendingReaderIdentificationRequest::new(
-            models::VendingReaderIdentificationRequestIdentification::CardNumberContent(
-                card.clone(),
-            ),
+            models::VendingReaderIdentificationRequestIdentification::Number(card.clone()),
             ours.clone(),
         ))
         .await

@@ -26,6 +26,7 @@
 //! these parts of it only loosely:
 //!
 //! - `#/info/version`: missing (OpenAPI requires it); using "unversioned"
+#![cfg_attr(docsrs, feature(doc_cfg))]
 pub mod api;
 
 #[cfg(feature = "mock")]
@@ -39,6 +40,21 @@ pub use rt::{
 
 /// The runtime shared by all generated clients (errors, retries, pagination, uploads).
 pub use rt as runtime;
+
+/// The `reqwest` this client is built on, re-exported so that HTTP settings
+/// ([`ClientBuilder::reqwest_builder`](rt::ClientBuilder::reqwest_builder)) are built
+/// with exactly this version, whichever `reqwest` the rest of an application uses.
+pub use rt::reqwest;
+
+/// What code calling the API needs, in one `use …::prelude::*;`: the [`Client`],
+/// [`Result`] and [`Error`], and [`TryStreamExt`](rt::futures::TryStreamExt) for the
+/// streams of sliced lists (`items()`, `pages()`: `.try_next().await?`,
+/// `.try_collect::<Vec<_>>().await?`).
+pub mod prelude {
+    pub use crate::{Client, Error};
+    pub use crate::Result;
+    pub use rt::futures::TryStreamExt;
+}
 
 /// The result of an operation: `E` is its documented error body,
 /// [`models::ApiError`] (the one most operations share) unless given.

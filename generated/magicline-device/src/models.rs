@@ -4,9 +4,8 @@
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
+#[serde(tag = "type", rename(serialize = "BARCODE"))]
 pub struct BarcodeContent {
-    /// Example: `"BARCODE"`
-    pub type_: String,
     /// Read the Barcode and send the content
     ///
     /// Example: `"PSZEYAZ7"`
@@ -14,21 +13,17 @@ pub struct BarcodeContent {
 }
 
 impl BarcodeContent {
-    /// A value with the required fields (`type_`, `value`); set the others with the `with_*` methods.
-    pub fn new(type_: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+    /// A value with the required fields (`value`); set the others with the `with_*` methods.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
+#[serde(tag = "type", rename(serialize = "NUMBER"))]
 pub struct CardNumberContent {
-    /// Example: `"NUMBER"`
-    pub type_: String,
     /// Card number
     ///
     /// Example: `"1233588160"`
@@ -45,10 +40,9 @@ pub struct CardNumberContent {
 }
 
 impl CardNumberContent {
-    /// A value with the required fields (`type_`, `value`); set the others with the `with_*` methods.
-    pub fn new(type_: impl Into<String>, value: impl Into<String>) -> Self {
+    /// A value with the required fields (`value`); set the others with the `with_*` methods.
+    pub fn new(value: impl Into<String>) -> Self {
         Self {
-            type_: type_.into(),
             value: value.into(),
             format: None,
         }
@@ -181,38 +175,82 @@ impl CardReaderIdentification {
 }
 
 #[cfg(feature = "access")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// Told apart by the `type` property: `NUMBER` ([`Number`](Self::Number)), `BARCODE` ([`Barcode`](Self::Barcode)), `QR_CODE` ([`QrCode`](Self::QrCode)), `PIN` ([`Pin`](Self::Pin)), `WALLET_PASS` ([`WalletPass`](Self::WalletPass)); any other value decodes as [`Unknown`](Self::Unknown), keeping the JSON as sent. Encoding writes the tag of the variant.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum CardReaderIdentificationIdentification {
-    /// The `CardNumberContent` alternative.
-    CardNumberContent(CardNumberContent),
-    /// The `BarcodeContent` alternative.
-    BarcodeContent(BarcodeContent),
-    /// The `QrCodeContent` alternative.
-    QrCodeContent(QrCodeContent),
-    /// The `PinContent` alternative.
-    PinContent(PinContent),
-    /// The `WalletPassContent` alternative.
-    WalletPassContent(WalletPassContent),
+    /// `"type": "NUMBER"`.
+    Number(CardNumberContent),
+    /// `"type": "BARCODE"`.
+    Barcode(BarcodeContent),
+    /// `"type": "QR_CODE"`.
+    QrCode(QrCodeContent),
+    /// `"type": "PIN"`.
+    Pin(PinContent),
+    /// `"type": "WALLET_PASS"`.
+    WalletPass(WalletPassContent),
+    /// A tag this version of the client does not know: the value as sent.
+    Unknown(rt::serde_json::Value),
+}
+
+#[cfg(feature = "access")]
+impl CardReaderIdentificationIdentification {
+    /// The value's tag, as sent on the wire (`None` only for a fallback value without one).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Number(_) => Some("NUMBER"),
+            Self::Barcode(_) => Some("BARCODE"),
+            Self::QrCode(_) => Some("QR_CODE"),
+            Self::Pin(_) => Some("PIN"),
+            Self::WalletPass(_) => Some("WALLET_PASS"),
+            Self::Unknown(value) => value.get("type").and_then(|tag| tag.as_str()),
+        }
+    }
+
+    /// Whether the value carries a tag this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+#[cfg(feature = "access")]
+impl serde::Serialize for CardReaderIdentificationIdentification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(value) => serde::Serialize::serialize(value, serializer),
+            Self::Barcode(value) => serde::Serialize::serialize(value, serializer),
+            Self::QrCode(value) => serde::Serialize::serialize(value, serializer),
+            Self::Pin(value) => serde::Serialize::serialize(value, serializer),
+            Self::WalletPass(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 #[cfg(feature = "access")]
 impl<'de> serde::Deserialize<'de> for CardReaderIdentificationIdentification {
-    /// Tries each alternative in order; the first that accepts the value wins.
+    /// The variant the tag names; a tag this client does not know keeps the JSON.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::lenient::untagged(
+        rt::discriminator::deserialize(
             deserializer,
-            "CardReaderIdentificationIdentification",
-            &[
-                |value| value.decode().map(Self::CardNumberContent),
-                |value| value.decode().map(Self::BarcodeContent),
-                |value| value.decode().map(Self::QrCodeContent),
-                |value| value.decode().map(Self::PinContent),
-                |value| value.decode().map(Self::WalletPassContent),
-            ],
+            "type",
+            |tag, value| {
+                Some(
+                    match tag {
+                        "NUMBER" => rt::lenient::from_value(value).map(Self::Number),
+                        "BARCODE" => rt::lenient::from_value(value).map(Self::Barcode),
+                        "QR_CODE" => rt::lenient::from_value(value).map(Self::QrCode),
+                        "PIN" => rt::lenient::from_value(value).map(Self::Pin),
+                        "WALLET_PASS" => {
+                            rt::lenient::from_value(value).map(Self::WalletPass)
+                        }
+                        _ => return None,
+                    },
+                )
+            },
+            Self::Unknown,
         )
     }
 }
@@ -285,9 +323,8 @@ impl Money {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
+#[serde(tag = "type", rename(serialize = "PIN"))]
 pub struct PinContent {
-    /// Example: `"PIN"`
-    pub type_: String,
     /// Personal identification number
     ///
     /// Example: `"12378"`
@@ -295,21 +332,17 @@ pub struct PinContent {
 }
 
 impl PinContent {
-    /// A value with the required fields (`type_`, `value`); set the others with the `with_*` methods.
-    pub fn new(type_: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+    /// A value with the required fields (`value`); set the others with the `with_*` methods.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
     }
 }
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
+#[serde(tag = "type", rename(serialize = "QR_CODE"))]
 pub struct QrCodeContent {
-    /// Example: `"QR_CODE"`
-    pub type_: String,
     /// Read the QrCode and send the content. There are two possible contents of a QR Code Json or simple string simple (`"PSZEYAZ7"`)
     ///
     /// Example: `"{\"uuid\":\"f8017d3d-1ab6-467d-b57d-0328e7978906\",\"customer_number\":\"1-10003\",\"tenant\":\"tenant\"}"`
@@ -317,12 +350,9 @@ pub struct QrCodeContent {
 }
 
 impl QrCodeContent {
-    /// A value with the required fields (`type_`, `value`); set the others with the `with_*` methods.
-    pub fn new(type_: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+    /// A value with the required fields (`value`); set the others with the `with_*` methods.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
     }
 }
 
@@ -343,38 +373,82 @@ impl TimeReaderIdentificationRequest {
 }
 
 #[cfg(feature = "time")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// Told apart by the `type` property: `NUMBER` ([`Number`](Self::Number)), `BARCODE` ([`Barcode`](Self::Barcode)), `QR_CODE` ([`QrCode`](Self::QrCode)), `PIN` ([`Pin`](Self::Pin)), `WALLET_PASS` ([`WalletPass`](Self::WalletPass)); any other value decodes as [`Unknown`](Self::Unknown), keeping the JSON as sent. Encoding writes the tag of the variant.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TimeReaderIdentificationRequestIdentification {
-    /// The `CardNumberContent` alternative.
-    CardNumberContent(CardNumberContent),
-    /// The `BarcodeContent` alternative.
-    BarcodeContent(BarcodeContent),
-    /// The `QrCodeContent` alternative.
-    QrCodeContent(QrCodeContent),
-    /// The `PinContent` alternative.
-    PinContent(PinContent),
-    /// The `WalletPassContent` alternative.
-    WalletPassContent(WalletPassContent),
+    /// `"type": "NUMBER"`.
+    Number(CardNumberContent),
+    /// `"type": "BARCODE"`.
+    Barcode(BarcodeContent),
+    /// `"type": "QR_CODE"`.
+    QrCode(QrCodeContent),
+    /// `"type": "PIN"`.
+    Pin(PinContent),
+    /// `"type": "WALLET_PASS"`.
+    WalletPass(WalletPassContent),
+    /// A tag this version of the client does not know: the value as sent.
+    Unknown(rt::serde_json::Value),
+}
+
+#[cfg(feature = "time")]
+impl TimeReaderIdentificationRequestIdentification {
+    /// The value's tag, as sent on the wire (`None` only for a fallback value without one).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Number(_) => Some("NUMBER"),
+            Self::Barcode(_) => Some("BARCODE"),
+            Self::QrCode(_) => Some("QR_CODE"),
+            Self::Pin(_) => Some("PIN"),
+            Self::WalletPass(_) => Some("WALLET_PASS"),
+            Self::Unknown(value) => value.get("type").and_then(|tag| tag.as_str()),
+        }
+    }
+
+    /// Whether the value carries a tag this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+#[cfg(feature = "time")]
+impl serde::Serialize for TimeReaderIdentificationRequestIdentification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(value) => serde::Serialize::serialize(value, serializer),
+            Self::Barcode(value) => serde::Serialize::serialize(value, serializer),
+            Self::QrCode(value) => serde::Serialize::serialize(value, serializer),
+            Self::Pin(value) => serde::Serialize::serialize(value, serializer),
+            Self::WalletPass(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 #[cfg(feature = "time")]
 impl<'de> serde::Deserialize<'de> for TimeReaderIdentificationRequestIdentification {
-    /// Tries each alternative in order; the first that accepts the value wins.
+    /// The variant the tag names; a tag this client does not know keeps the JSON.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::lenient::untagged(
+        rt::discriminator::deserialize(
             deserializer,
-            "TimeReaderIdentificationRequestIdentification",
-            &[
-                |value| value.decode().map(Self::CardNumberContent),
-                |value| value.decode().map(Self::BarcodeContent),
-                |value| value.decode().map(Self::QrCodeContent),
-                |value| value.decode().map(Self::PinContent),
-                |value| value.decode().map(Self::WalletPassContent),
-            ],
+            "type",
+            |tag, value| {
+                Some(
+                    match tag {
+                        "NUMBER" => rt::lenient::from_value(value).map(Self::Number),
+                        "BARCODE" => rt::lenient::from_value(value).map(Self::Barcode),
+                        "QR_CODE" => rt::lenient::from_value(value).map(Self::QrCode),
+                        "PIN" => rt::lenient::from_value(value).map(Self::Pin),
+                        "WALLET_PASS" => {
+                            rt::lenient::from_value(value).map(Self::WalletPass)
+                        }
+                        _ => return None,
+                    },
+                )
+            },
+            Self::Unknown,
         )
     }
 }
@@ -505,38 +579,82 @@ impl TimeReaderUsageRequest {
 }
 
 #[cfg(feature = "time")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// Told apart by the `type` property: `NUMBER` ([`Number`](Self::Number)), `BARCODE` ([`Barcode`](Self::Barcode)), `QR_CODE` ([`QrCode`](Self::QrCode)), `PIN` ([`Pin`](Self::Pin)), `WALLET_PASS` ([`WalletPass`](Self::WalletPass)); any other value decodes as [`Unknown`](Self::Unknown), keeping the JSON as sent. Encoding writes the tag of the variant.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum TimeReaderUsageRequestIdentification {
-    /// The `CardNumberContent` alternative.
-    CardNumberContent(CardNumberContent),
-    /// The `BarcodeContent` alternative.
-    BarcodeContent(BarcodeContent),
-    /// The `QrCodeContent` alternative.
-    QrCodeContent(QrCodeContent),
-    /// The `PinContent` alternative.
-    PinContent(PinContent),
-    /// The `WalletPassContent` alternative.
-    WalletPassContent(WalletPassContent),
+    /// `"type": "NUMBER"`.
+    Number(CardNumberContent),
+    /// `"type": "BARCODE"`.
+    Barcode(BarcodeContent),
+    /// `"type": "QR_CODE"`.
+    QrCode(QrCodeContent),
+    /// `"type": "PIN"`.
+    Pin(PinContent),
+    /// `"type": "WALLET_PASS"`.
+    WalletPass(WalletPassContent),
+    /// A tag this version of the client does not know: the value as sent.
+    Unknown(rt::serde_json::Value),
+}
+
+#[cfg(feature = "time")]
+impl TimeReaderUsageRequestIdentification {
+    /// The value's tag, as sent on the wire (`None` only for a fallback value without one).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Number(_) => Some("NUMBER"),
+            Self::Barcode(_) => Some("BARCODE"),
+            Self::QrCode(_) => Some("QR_CODE"),
+            Self::Pin(_) => Some("PIN"),
+            Self::WalletPass(_) => Some("WALLET_PASS"),
+            Self::Unknown(value) => value.get("type").and_then(|tag| tag.as_str()),
+        }
+    }
+
+    /// Whether the value carries a tag this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+#[cfg(feature = "time")]
+impl serde::Serialize for TimeReaderUsageRequestIdentification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(value) => serde::Serialize::serialize(value, serializer),
+            Self::Barcode(value) => serde::Serialize::serialize(value, serializer),
+            Self::QrCode(value) => serde::Serialize::serialize(value, serializer),
+            Self::Pin(value) => serde::Serialize::serialize(value, serializer),
+            Self::WalletPass(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 #[cfg(feature = "time")]
 impl<'de> serde::Deserialize<'de> for TimeReaderUsageRequestIdentification {
-    /// Tries each alternative in order; the first that accepts the value wins.
+    /// The variant the tag names; a tag this client does not know keeps the JSON.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::lenient::untagged(
+        rt::discriminator::deserialize(
             deserializer,
-            "TimeReaderUsageRequestIdentification",
-            &[
-                |value| value.decode().map(Self::CardNumberContent),
-                |value| value.decode().map(Self::BarcodeContent),
-                |value| value.decode().map(Self::QrCodeContent),
-                |value| value.decode().map(Self::PinContent),
-                |value| value.decode().map(Self::WalletPassContent),
-            ],
+            "type",
+            |tag, value| {
+                Some(
+                    match tag {
+                        "NUMBER" => rt::lenient::from_value(value).map(Self::Number),
+                        "BARCODE" => rt::lenient::from_value(value).map(Self::Barcode),
+                        "QR_CODE" => rt::lenient::from_value(value).map(Self::QrCode),
+                        "PIN" => rt::lenient::from_value(value).map(Self::Pin),
+                        "WALLET_PASS" => {
+                            rt::lenient::from_value(value).map(Self::WalletPass)
+                        }
+                        _ => return None,
+                    },
+                )
+            },
+            Self::Unknown,
         )
     }
 }
@@ -608,38 +726,82 @@ impl VendingReaderIdentificationRequest {
 }
 
 #[cfg(feature = "vending")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// Told apart by the `type` property: `NUMBER` ([`Number`](Self::Number)), `BARCODE` ([`Barcode`](Self::Barcode)), `QR_CODE` ([`QrCode`](Self::QrCode)), `PIN` ([`Pin`](Self::Pin)), `WALLET_PASS` ([`WalletPass`](Self::WalletPass)); any other value decodes as [`Unknown`](Self::Unknown), keeping the JSON as sent. Encoding writes the tag of the variant.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum VendingReaderIdentificationRequestIdentification {
-    /// The `CardNumberContent` alternative.
-    CardNumberContent(CardNumberContent),
-    /// The `BarcodeContent` alternative.
-    BarcodeContent(BarcodeContent),
-    /// The `QrCodeContent` alternative.
-    QrCodeContent(QrCodeContent),
-    /// The `PinContent` alternative.
-    PinContent(PinContent),
-    /// The `WalletPassContent` alternative.
-    WalletPassContent(WalletPassContent),
+    /// `"type": "NUMBER"`.
+    Number(CardNumberContent),
+    /// `"type": "BARCODE"`.
+    Barcode(BarcodeContent),
+    /// `"type": "QR_CODE"`.
+    QrCode(QrCodeContent),
+    /// `"type": "PIN"`.
+    Pin(PinContent),
+    /// `"type": "WALLET_PASS"`.
+    WalletPass(WalletPassContent),
+    /// A tag this version of the client does not know: the value as sent.
+    Unknown(rt::serde_json::Value),
+}
+
+#[cfg(feature = "vending")]
+impl VendingReaderIdentificationRequestIdentification {
+    /// The value's tag, as sent on the wire (`None` only for a fallback value without one).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Number(_) => Some("NUMBER"),
+            Self::Barcode(_) => Some("BARCODE"),
+            Self::QrCode(_) => Some("QR_CODE"),
+            Self::Pin(_) => Some("PIN"),
+            Self::WalletPass(_) => Some("WALLET_PASS"),
+            Self::Unknown(value) => value.get("type").and_then(|tag| tag.as_str()),
+        }
+    }
+
+    /// Whether the value carries a tag this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+#[cfg(feature = "vending")]
+impl serde::Serialize for VendingReaderIdentificationRequestIdentification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(value) => serde::Serialize::serialize(value, serializer),
+            Self::Barcode(value) => serde::Serialize::serialize(value, serializer),
+            Self::QrCode(value) => serde::Serialize::serialize(value, serializer),
+            Self::Pin(value) => serde::Serialize::serialize(value, serializer),
+            Self::WalletPass(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 #[cfg(feature = "vending")]
 impl<'de> serde::Deserialize<'de> for VendingReaderIdentificationRequestIdentification {
-    /// Tries each alternative in order; the first that accepts the value wins.
+    /// The variant the tag names; a tag this client does not know keeps the JSON.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::lenient::untagged(
+        rt::discriminator::deserialize(
             deserializer,
-            "VendingReaderIdentificationRequestIdentification",
-            &[
-                |value| value.decode().map(Self::CardNumberContent),
-                |value| value.decode().map(Self::BarcodeContent),
-                |value| value.decode().map(Self::QrCodeContent),
-                |value| value.decode().map(Self::PinContent),
-                |value| value.decode().map(Self::WalletPassContent),
-            ],
+            "type",
+            |tag, value| {
+                Some(
+                    match tag {
+                        "NUMBER" => rt::lenient::from_value(value).map(Self::Number),
+                        "BARCODE" => rt::lenient::from_value(value).map(Self::Barcode),
+                        "QR_CODE" => rt::lenient::from_value(value).map(Self::QrCode),
+                        "PIN" => rt::lenient::from_value(value).map(Self::Pin),
+                        "WALLET_PASS" => {
+                            rt::lenient::from_value(value).map(Self::WalletPass)
+                        }
+                        _ => return None,
+                    },
+                )
+            },
+            Self::Unknown,
         )
     }
 }
@@ -731,38 +893,82 @@ impl VendingReaderRevalue {
 }
 
 #[cfg(feature = "vending")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// Told apart by the `type` property: `NUMBER` ([`Number`](Self::Number)), `BARCODE` ([`Barcode`](Self::Barcode)), `QR_CODE` ([`QrCode`](Self::QrCode)), `PIN` ([`Pin`](Self::Pin)), `WALLET_PASS` ([`WalletPass`](Self::WalletPass)); any other value decodes as [`Unknown`](Self::Unknown), keeping the JSON as sent. Encoding writes the tag of the variant.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum VendingReaderRevalueIdentification {
-    /// The `CardNumberContent` alternative.
-    CardNumberContent(CardNumberContent),
-    /// The `BarcodeContent` alternative.
-    BarcodeContent(BarcodeContent),
-    /// The `QrCodeContent` alternative.
-    QrCodeContent(QrCodeContent),
-    /// The `PinContent` alternative.
-    PinContent(PinContent),
-    /// The `WalletPassContent` alternative.
-    WalletPassContent(WalletPassContent),
+    /// `"type": "NUMBER"`.
+    Number(CardNumberContent),
+    /// `"type": "BARCODE"`.
+    Barcode(BarcodeContent),
+    /// `"type": "QR_CODE"`.
+    QrCode(QrCodeContent),
+    /// `"type": "PIN"`.
+    Pin(PinContent),
+    /// `"type": "WALLET_PASS"`.
+    WalletPass(WalletPassContent),
+    /// A tag this version of the client does not know: the value as sent.
+    Unknown(rt::serde_json::Value),
+}
+
+#[cfg(feature = "vending")]
+impl VendingReaderRevalueIdentification {
+    /// The value's tag, as sent on the wire (`None` only for a fallback value without one).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Number(_) => Some("NUMBER"),
+            Self::Barcode(_) => Some("BARCODE"),
+            Self::QrCode(_) => Some("QR_CODE"),
+            Self::Pin(_) => Some("PIN"),
+            Self::WalletPass(_) => Some("WALLET_PASS"),
+            Self::Unknown(value) => value.get("type").and_then(|tag| tag.as_str()),
+        }
+    }
+
+    /// Whether the value carries a tag this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+#[cfg(feature = "vending")]
+impl serde::Serialize for VendingReaderRevalueIdentification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(value) => serde::Serialize::serialize(value, serializer),
+            Self::Barcode(value) => serde::Serialize::serialize(value, serializer),
+            Self::QrCode(value) => serde::Serialize::serialize(value, serializer),
+            Self::Pin(value) => serde::Serialize::serialize(value, serializer),
+            Self::WalletPass(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 #[cfg(feature = "vending")]
 impl<'de> serde::Deserialize<'de> for VendingReaderRevalueIdentification {
-    /// Tries each alternative in order; the first that accepts the value wins.
+    /// The variant the tag names; a tag this client does not know keeps the JSON.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::lenient::untagged(
+        rt::discriminator::deserialize(
             deserializer,
-            "VendingReaderRevalueIdentification",
-            &[
-                |value| value.decode().map(Self::CardNumberContent),
-                |value| value.decode().map(Self::BarcodeContent),
-                |value| value.decode().map(Self::QrCodeContent),
-                |value| value.decode().map(Self::PinContent),
-                |value| value.decode().map(Self::WalletPassContent),
-            ],
+            "type",
+            |tag, value| {
+                Some(
+                    match tag {
+                        "NUMBER" => rt::lenient::from_value(value).map(Self::Number),
+                        "BARCODE" => rt::lenient::from_value(value).map(Self::Barcode),
+                        "QR_CODE" => rt::lenient::from_value(value).map(Self::QrCode),
+                        "PIN" => rt::lenient::from_value(value).map(Self::Pin),
+                        "WALLET_PASS" => {
+                            rt::lenient::from_value(value).map(Self::WalletPass)
+                        }
+                        _ => return None,
+                    },
+                )
+            },
+            Self::Unknown,
         )
     }
 }
@@ -818,38 +1024,82 @@ impl VendingReaderSaleRequest {
 }
 
 #[cfg(feature = "vending")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(untagged)]
+/// Told apart by the `type` property: `NUMBER` ([`Number`](Self::Number)), `BARCODE` ([`Barcode`](Self::Barcode)), `QR_CODE` ([`QrCode`](Self::QrCode)), `PIN` ([`Pin`](Self::Pin)), `WALLET_PASS` ([`WalletPass`](Self::WalletPass)); any other value decodes as [`Unknown`](Self::Unknown), keeping the JSON as sent. Encoding writes the tag of the variant.
+#[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
 pub enum VendingReaderSaleRequestIdentification {
-    /// The `CardNumberContent` alternative.
-    CardNumberContent(CardNumberContent),
-    /// The `BarcodeContent` alternative.
-    BarcodeContent(BarcodeContent),
-    /// The `QrCodeContent` alternative.
-    QrCodeContent(QrCodeContent),
-    /// The `PinContent` alternative.
-    PinContent(PinContent),
-    /// The `WalletPassContent` alternative.
-    WalletPassContent(WalletPassContent),
+    /// `"type": "NUMBER"`.
+    Number(CardNumberContent),
+    /// `"type": "BARCODE"`.
+    Barcode(BarcodeContent),
+    /// `"type": "QR_CODE"`.
+    QrCode(QrCodeContent),
+    /// `"type": "PIN"`.
+    Pin(PinContent),
+    /// `"type": "WALLET_PASS"`.
+    WalletPass(WalletPassContent),
+    /// A tag this version of the client does not know: the value as sent.
+    Unknown(rt::serde_json::Value),
+}
+
+#[cfg(feature = "vending")]
+impl VendingReaderSaleRequestIdentification {
+    /// The value's tag, as sent on the wire (`None` only for a fallback value without one).
+    pub fn tag(&self) -> Option<&str> {
+        match self {
+            Self::Number(_) => Some("NUMBER"),
+            Self::Barcode(_) => Some("BARCODE"),
+            Self::QrCode(_) => Some("QR_CODE"),
+            Self::Pin(_) => Some("PIN"),
+            Self::WalletPass(_) => Some("WALLET_PASS"),
+            Self::Unknown(value) => value.get("type").and_then(|tag| tag.as_str()),
+        }
+    }
+
+    /// Whether the value carries a tag this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+}
+
+#[cfg(feature = "vending")]
+impl serde::Serialize for VendingReaderSaleRequestIdentification {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Self::Number(value) => serde::Serialize::serialize(value, serializer),
+            Self::Barcode(value) => serde::Serialize::serialize(value, serializer),
+            Self::QrCode(value) => serde::Serialize::serialize(value, serializer),
+            Self::Pin(value) => serde::Serialize::serialize(value, serializer),
+            Self::WalletPass(value) => serde::Serialize::serialize(value, serializer),
+            Self::Unknown(value) => serde::Serialize::serialize(value, serializer),
+        }
+    }
 }
 
 #[cfg(feature = "vending")]
 impl<'de> serde::Deserialize<'de> for VendingReaderSaleRequestIdentification {
-    /// Tries each alternative in order; the first that accepts the value wins.
+    /// The variant the tag names; a tag this client does not know keeps the JSON.
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        rt::lenient::untagged(
+        rt::discriminator::deserialize(
             deserializer,
-            "VendingReaderSaleRequestIdentification",
-            &[
-                |value| value.decode().map(Self::CardNumberContent),
-                |value| value.decode().map(Self::BarcodeContent),
-                |value| value.decode().map(Self::QrCodeContent),
-                |value| value.decode().map(Self::PinContent),
-                |value| value.decode().map(Self::WalletPassContent),
-            ],
+            "type",
+            |tag, value| {
+                Some(
+                    match tag {
+                        "NUMBER" => rt::lenient::from_value(value).map(Self::Number),
+                        "BARCODE" => rt::lenient::from_value(value).map(Self::Barcode),
+                        "QR_CODE" => rt::lenient::from_value(value).map(Self::QrCode),
+                        "PIN" => rt::lenient::from_value(value).map(Self::Pin),
+                        "WALLET_PASS" => {
+                            rt::lenient::from_value(value).map(Self::WalletPass)
+                        }
+                        _ => return None,
+                    },
+                )
+            },
+            Self::Unknown,
         )
     }
 }
@@ -922,9 +1172,8 @@ impl VendingReaderSaleResponse {
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
 #[serde(rename_all = "camelCase")]
+#[serde(tag = "type", rename(serialize = "WALLET_PASS"))]
 pub struct WalletPassContent {
-    /// Example: `"WALLET_PASS"`
-    pub type_: String,
     /// Wallet pass identifier
     ///
     /// Example: `"dfdd464b-04e8-4322-b260-a04beac6293c"`
@@ -932,12 +1181,9 @@ pub struct WalletPassContent {
 }
 
 impl WalletPassContent {
-    /// A value with the required fields (`type_`, `value`); set the others with the `with_*` methods.
-    pub fn new(type_: impl Into<String>, value: impl Into<String>) -> Self {
-        Self {
-            type_: type_.into(),
-            value: value.into(),
-        }
+    /// A value with the required fields (`value`); set the others with the `with_*` methods.
+    pub fn new(value: impl Into<String>) -> Self {
+        Self { value: value.into() }
     }
 }
 

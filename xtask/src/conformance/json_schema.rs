@@ -17,10 +17,11 @@
 //!   sampled alternative carries its own tag wherever it appears; a schema with a
 //!   `discriminator` and no `oneOf`/`anyOf` (the inheritance pattern) means, where it is
 //!   referenced, one of the schemas extending it (`allOf: [{$ref: Base}, …]`) or named by its
-//!   mapping, while the `allOf` of such a child gets the base's own properties; an implicit tag
-//!   (the schema's name) that the schema's own tag property forbids (`enum: [auto]`) is not
-//!   fixed but reported as a contradiction of the document (the gate's `sample` class at the
-//!   union);
+//!   mapping, while the `allOf` of such a child gets the base's own properties; a schema no
+//!   `mapping` entry names is named by the one value its own tag property allows (`enum:
+//!   [auto]`, `const`), else by its name (OpenAPI's implicit mapping); a name the tag property
+//!   forbids (it allows several values, not this one) is not fixed but reported as a
+//!   contradiction of the document (the gate's `sample` class at the union);
 //! - annotations (`description`, `example`, `default`, `x-*`, …) are dropped.
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -235,9 +236,15 @@ impl<'a> Converter<'a> {
             let mut contradictions = BTreeMap::new();
             for target in alternatives {
                 if !named.contains(&target) {
-                    // The implicit mapping: a schema not in `mapping` is named by its name.
-                    let name = unescape(target.rsplit('/').next().unwrap_or_default());
-                    if let Some(allowed) = self.own_tag_values(&target, property) {
+                    // The implicit mapping: a schema not in `mapping` is named by the one
+                    // value its tag property allows (what every instance of it carries), else by
+                    // its name.
+                    let allowed = self.own_tag_values(&target, property);
+                    let name = match allowed.as_deref() {
+                        Some([only]) => only.clone(),
+                        _ => unescape(target.rsplit('/').next().unwrap_or_default()),
+                    };
+                    if let Some(allowed) = allowed {
                         if !allowed.contains(&name) {
                             contradictions.insert(name.clone(), format!(
                                 "the document contradicts itself: the implicit tag `{name}` (the schema's name) of {target} is not one of the values {allowed:?} its property `{property}` allows, so no valid instance carries it"
@@ -480,7 +487,7 @@ impl<'a> Converter<'a> {
     /// The keywords of a schema without `$ref`.
     fn keywords(&mut self, object: &Map<String, Value>, at: &str) -> Value {
         let mut out = Map::new();
-        let write_only = self.write_only_properties(object);
+        let write_only = self.one_way_properties(object, false);
         for (word, value) in object {
             let here = format!("{at}/{}", escape(word));
             let converted = match word.as_str() {
@@ -549,8 +556,13 @@ impl<'a> Converter<'a> {
         out
     }
 
-    /// Properties marked `writeOnly`, on the property or on the schema it references.
-    fn write_only_properties(&self, object: &Map<String, Value>) -> BTreeSet<String> {
+    /// Properties marked `writeOnly` (or, with `read_only`, also `readOnly`), on the property or
+    /// on the schema it references.
+    fn one_way_properties(&self, object: &Map<String, Value>, read_only: bool) -> BTreeSet<String> {
+        let one_way = |schema: &Value| {
+            is_write_only(schema)
+                || (read_only && schema.get("readOnly") == Some(&Value::Bool(true)))
+        };
         let properties = object.get("properties").and_then(Value::as_object);
         (properties.into_iter().flatten())
             .filter(|(_, schema)| {
@@ -559,14 +571,16 @@ impl<'a> Converter<'a> {
                     .and_then(Value::as_str)
                     .and_then(|reference| self.resolve(reference))
                     .and_then(|pointer| self.document.pointer(&pointer[1..]));
-                is_write_only(schema) || target.is_some_and(is_write_only)
+                one_way(schema) || target.is_some_and(one_way)
             })
             .map(|(name, _)| name.clone())
             .collect()
     }
 
     /// The properties an instance of the schema at `pointer` must have: its `required` and
-    /// those of its `allOf` members, following references; `writeOnly` ones left out.
+    /// those of its `allOf` members, following references; `writeOnly` and `readOnly` ones left
+    /// out: a server does not send the first, and the generated types make the second optional
+    /// (one type serves both directions), so neither must be missed when decoding.
     fn required(&self, pointer: &str) -> Vec<String> {
         let mut required = BTreeSet::new();
         let mut seen = BTreeSet::new();
@@ -600,7 +614,7 @@ impl<'a> Converter<'a> {
                 return;
             }
         }
-        let write_only = self.write_only_properties(object);
+        let write_only = self.one_way_properties(object, true);
         let names = object.get("required").and_then(Value::as_array);
         for name in names.into_iter().flatten().filter_map(Value::as_str) {
             if !write_only.contains(name) {
@@ -898,7 +912,9 @@ mod tests {
                 } },
             })
         );
-        assert_eq!(converted.components[0].required, ["id"]);
+        // Neither is a required property whose absence must fail to decode: `readOnly` ones
+        // are optional in the generated types (one type serves requests and responses).
+        assert!(converted.components[0].required.is_empty());
     }
 
     #[test]
@@ -941,18 +957,20 @@ mod tests {
     }
 
     #[test]
-    fn an_implicit_tag_the_schema_forbids_is_a_contradiction_not_a_fixed_tag() {
+    fn an_implicit_tag_is_the_one_value_allowed_and_a_forbidden_name_a_contradiction() {
         let converted = convert(&document(json!({
             "Strategy": {
                 "oneOf": [
                     { "$ref": "#/components/schemas/Auto" },
                     { "$ref": "#/components/schemas/Static" },
+                    { "$ref": "#/components/schemas/Other" },
                 ],
                 "discriminator": { "propertyName": "type" },
             },
-            "Auto": { "type": "object", "properties": { "type": { "type": "string", "enum": ["auto"] } } },
+            "Auto": { "type": "object", "properties": { "type": { "type": "string", "enum": ["auto", "automatic"] } } },
             "Static": { "type": "object", "properties": { "type": { "$ref": "#/components/schemas/StaticType" } } },
-            "StaticType": { "type": "string", "enum": ["Static", "static"] },
+            "StaticType": { "type": "string", "enum": ["static"] },
+            "Other": { "type": "object", "properties": { "type": { "type": "string", "enum": ["Other", "other"] } } },
         })));
         let union = converted.components[0].union.as_ref().unwrap();
         let auto = &union.alternatives[0];
@@ -961,20 +979,27 @@ mod tests {
             auto.contradiction
                 .as_deref()
                 .unwrap()
-                .contains("[\"auto\"]"),
+                .contains("[\"auto\", \"automatic\"]"),
             "{:?}",
             auto.contradiction
         );
-        // Sampled as written wherever else it is used: its own `type` is `auto`.
+        // Sampled as written wherever else it is used.
         assert_eq!(
             definition(&converted, "Auto")["properties"]["type"]["enum"],
-            json!(["auto"])
+            json!(["auto", "automatic"])
         );
-        assert_eq!(union.alternatives[1].contradiction, None);
+        // The one value a tag property allows is the tag (through a `$ref`).
+        let (static_, other) = (&union.alternatives[1], &union.alternatives[2]);
+        assert_eq!(
+            (static_.tag.as_str(), &static_.contradiction),
+            ("static", &None)
+        );
         assert_eq!(
             definition(&converted, "Static")["allOf"][1]["properties"]["type"]["enum"],
-            json!(["Static"])
+            json!(["static"])
         );
+        // A name among several allowed values is the tag.
+        assert_eq!((other.tag.as_str(), &other.contradiction), ("Other", &None));
     }
 
     #[test]

@@ -17,6 +17,8 @@ impl<'a> AddressData<'a> {
     /// `GET /connect/v1/addressdata/italy/province`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getProvinceInformation")]
+    #[doc(alias = "GET /connect/v1/addressdata/italy/province")]
     pub fn get_province_information(
         &self,
         zip_code: impl Into<String>,

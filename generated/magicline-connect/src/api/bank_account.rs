@@ -19,6 +19,8 @@ impl<'a> BankAccount<'a> {
     /// Optional inputs are set on the returned request: `organization_unit_id`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateIbanAndLookupBic")]
+    #[doc(alias = "GET /connect/v1/bankaccount")]
     pub fn validate_iban_and_lookup_bic(
         &self,
         iban: impl Into<String>,
@@ -34,6 +36,8 @@ impl<'a> BankAccount<'a> {
     /// `GET /connect/v1/bankaccount/validate/accountholder`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateAccountHolderName")]
+    #[doc(alias = "GET /connect/v1/bankaccount/validate/accountholder")]
     pub fn validate_account_holder_name(
         &self,
         account_holder: impl Into<String>,

@@ -19,6 +19,8 @@ impl<'a> Campaigns<'a> {
     /// `GET /connect/v1/campaign`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "listAllActiveCampaigns")]
+    #[doc(alias = "GET /connect/v1/campaign")]
     pub fn list_all_active_campaigns(
         &self,
         studio_id: i64,

@@ -19,6 +19,8 @@ impl<'a> ContractVoucher<'a> {
     /// `POST /connect/v1/contractvoucher/{contractVoucherCode}/redeem`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "redeemContractVoucher")]
+    #[doc(alias = "POST /connect/v1/contractvoucher/{contractVoucherCode}/redeem")]
     pub fn redeem_contract_voucher(
         &self,
         contract_voucher_code: impl Into<String>,
@@ -37,6 +39,8 @@ impl<'a> ContractVoucher<'a> {
     /// `GET /connect/v1/contractvoucher/{contractVoucherCode}/validate`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateContractVoucher")]
+    #[doc(alias = "GET /connect/v1/contractvoucher/{contractVoucherCode}/validate")]
     pub fn validate_contract_voucher(
         &self,
         contract_voucher_code: impl Into<String>,

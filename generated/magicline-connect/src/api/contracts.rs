@@ -21,6 +21,8 @@ impl<'a> Contracts<'a> {
     /// - `recaptcha_token`: client generated Google reCAPTCHA token
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getActiveContracts")]
+    #[doc(alias = "POST /connect/v1/contracts")]
     pub fn get_active_contracts(
         &self,
         recaptcha_token: impl Into<String>,
@@ -41,6 +43,8 @@ impl<'a> Contracts<'a> {
     /// - `recaptcha_token`: client generated Google reCAPTCHA token
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "cancelContract")]
+    #[doc(alias = "POST /connect/v1/contracts/cancel")]
     pub fn cancel_contract(
         &self,
         recaptcha_token: impl Into<String>,
@@ -61,6 +65,8 @@ impl<'a> Contracts<'a> {
     /// - `recaptcha_token`: client generated Google reCAPTCHA token
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "cancelContractManual")]
+    #[doc(alias = "POST /connect/v1/contracts/cancel-request")]
     pub fn cancel_contract_manual(
         &self,
         recaptcha_token: impl Into<String>,
@@ -77,6 +83,8 @@ impl<'a> Contracts<'a> {
     /// `GET /connect/v1/contracts/studios/{studioId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getStudioInfo")]
+    #[doc(alias = "GET /connect/v1/contracts/studios/{studioId}")]
     pub fn get_studio_info(&self, studio_id: i64) -> GetStudioInfoBuilder {
         GetStudioInfoBuilder {
             client: self.client.clone(),
@@ -94,6 +102,8 @@ impl<'a> Contracts<'a> {
     /// - `studio_id`: The Id of the studio to fetch the rate bundles from
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getRateBundleList")]
+    #[doc(alias = "GET /connect/v1/rate-bundle")]
     pub fn get_rate_bundle_list(&self, studio_id: i64) -> GetRateBundleListBuilder {
         GetRateBundleListBuilder {
             client: self.client.clone(),
@@ -107,6 +117,8 @@ impl<'a> Contracts<'a> {
     /// `POST /connect/v1/rate-bundle`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createCustomerAndContract")]
+    #[doc(alias = "POST /connect/v1/rate-bundle")]
     pub fn create_customer_and_contract(
         &self,
         body: models::ConnectApiCreateContractDto,
@@ -121,6 +133,8 @@ impl<'a> Contracts<'a> {
     /// `GET /connect/v2/contracts/studios`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getActiveStudiosInGermanyV2")]
+    #[doc(alias = "GET /connect/v2/contracts/studios")]
     pub fn get_active_studios_in_germany_v2(
         &self,
     ) -> GetActiveStudiosInGermanyV2Builder {

@@ -23,6 +23,10 @@ impl<'a> CreditCardTokenization<'a> {
     /// - `tokenization_reference`: Tokenization reference you'll get via initiate endpoint
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "completeTokenization")]
+    #[doc(
+        alias = "POST /connect/v1/creditcard/tokenization/{tokenizationReference}/complete"
+    )]
     #[deprecated]
     pub fn complete_tokenization(
         &self,
@@ -42,6 +46,10 @@ impl<'a> CreditCardTokenization<'a> {
     /// `GET /connect/v1/creditcard/tokenization/{tokenizationReference}/state`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "tokenizationState")]
+    #[doc(
+        alias = "GET /connect/v1/creditcard/tokenization/{tokenizationReference}/state"
+    )]
     #[deprecated]
     pub fn tokenization_state(
         &self,
@@ -59,6 +67,8 @@ impl<'a> CreditCardTokenization<'a> {
     /// `POST /connect/v2/creditcard/tokenization/initiate`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "initiateTokenizationV2")]
+    #[doc(alias = "POST /connect/v2/creditcard/tokenization/initiate")]
     pub fn initiate_tokenization_v2(
         &self,
         body: models::ConnectApiInitiateTokenizationDtoV2,
@@ -81,6 +91,8 @@ impl<'a> CreditCardTokenization<'a> {
     /// - `locale`: Locale
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "paymentMethodsV2")]
+    #[doc(alias = "GET /connect/v2/creditcard/tokenization/payment-methods")]
     pub fn payment_methods_v2(
         &self,
         studio_id: i64,
@@ -105,6 +117,10 @@ impl<'a> CreditCardTokenization<'a> {
     /// - `tokenization_reference`: Tokenization reference you'll get via initiate endpoint
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "completeTokenizationV2")]
+    #[doc(
+        alias = "POST /connect/v2/creditcard/tokenization/{tokenizationReference}/complete"
+    )]
     pub fn complete_tokenization_v2(
         &self,
         tokenization_reference: impl Into<String>,
@@ -123,6 +139,10 @@ impl<'a> CreditCardTokenization<'a> {
     /// `GET /connect/v2/creditcard/tokenization/{tokenizationReference}/state`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "tokenizationStateV2")]
+    #[doc(
+        alias = "GET /connect/v2/creditcard/tokenization/{tokenizationReference}/state"
+    )]
     pub fn tokenization_state_v2(
         &self,
         tokenization_reference: impl Into<String>,

@@ -19,6 +19,8 @@ impl<'a> FeatureCheck<'a> {
     /// `GET /connect/v1/featurecheck/activefeatures`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getActiveFeatures")]
+    #[doc(alias = "GET /connect/v1/featurecheck/activefeatures")]
     pub fn get_active_features(
         &self,
         organization_unit_id: i64,

@@ -19,6 +19,8 @@ impl<'a> I18n<'a> {
     /// `GET /connect/v1/i18n/countries`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCountries")]
+    #[doc(alias = "GET /connect/v1/i18n/countries")]
     pub fn get_countries(&self, locale: impl Into<String>) -> GetCountriesBuilder {
         GetCountriesBuilder {
             client: self.client.clone(),

@@ -17,6 +17,8 @@ impl<'a> Image<'a> {
     /// `GET /connect/v1/prospectimage/uploadurl`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "generatePreSignedUrlForPreUpload")]
+    #[doc(alias = "GET /connect/v1/prospectimage/uploadurl")]
     pub fn generate_pre_signed_url_for_pre_upload(
         &self,
     ) -> GeneratePreSignedUrlForPreUploadBuilder {

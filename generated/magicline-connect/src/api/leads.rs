@@ -19,6 +19,8 @@ impl<'a> Leads<'a> {
     /// `POST /connect/v1/lead`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createLead")]
+    #[doc(alias = "POST /connect/v1/lead")]
     pub fn create_lead(
         &self,
         body: models::ConnectApiCreateLeadDto,
@@ -35,6 +37,8 @@ impl<'a> Leads<'a> {
     /// `GET /connect/v1/lead/{uuid}`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getLeadCustomerByUuid")]
+    #[doc(alias = "GET /connect/v1/lead/{uuid}")]
     pub fn get_lead_customer_by_uuid(
         &self,
         uuid: rt::uuid::Uuid,

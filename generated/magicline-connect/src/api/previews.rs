@@ -19,6 +19,8 @@ impl<'a> Previews<'a> {
     /// Optional inputs are set on the returned request: `landing_page_configuration_id`, `checkout_page_configuration_id`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getPreview")]
+    #[doc(alias = "POST /connect/v2/preview")]
     pub fn get_preview(
         &self,
         body: models::ConnectApiCreateContractDto,

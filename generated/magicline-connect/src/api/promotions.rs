@@ -17,6 +17,8 @@ impl<'a> Promotions<'a> {
     /// `POST /connect/v1/promotion/confirm-participation`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "confirmCustomerParticipation")]
+    #[doc(alias = "POST /connect/v1/promotion/confirm-participation")]
     pub fn confirm_customer_participation(
         &self,
         payload: impl Into<String>,

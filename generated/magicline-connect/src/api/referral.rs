@@ -23,6 +23,8 @@ impl<'a> Referral<'a> {
     /// - `studio_id`: Studio Id
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getReferralsByStudioId")]
+    #[doc(alias = "GET /connect/v1/referral")]
     pub fn get_referrals_by_studio_id(
         &self,
         studio_id: i64,

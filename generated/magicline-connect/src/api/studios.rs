@@ -21,6 +21,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v1/studio/{studioId}/communication-settings`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getDefaultCommunicationConfiguration")]
+    #[doc(alias = "GET /connect/v1/studio/{studioId}/communication-settings")]
     pub fn get_default_communication_configuration(
         &self,
         studio_id: i64,
@@ -37,6 +39,10 @@ impl<'a> Studios<'a> {
     /// Optional inputs are set on the returned request: `language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getSepaAgreementTextForRateBundle")]
+    #[doc(
+        alias = "GET /connect/v1/studio/{studioId}/rate/{rateBundleId}/sepa/agreement"
+    )]
     pub fn get_sepa_agreement_text_for_rate_bundle(
         &self,
         studio_id: i64,
@@ -54,6 +60,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v1/studio/{studioId}/sepa/agreement`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getSepaAgreementText")]
+    #[doc(alias = "GET /connect/v1/studio/{studioId}/sepa/agreement")]
     pub fn get_sepa_agreement_text(
         &self,
         studio_id: i64,
@@ -72,6 +80,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v1/studio/{studioId}/utilization`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getUtilizationPublic")]
+    #[doc(alias = "GET /connect/v1/studio/{studioId}/utilization")]
     pub fn get_utilization_public(&self, studio_id: i64) -> GetUtilizationPublicBuilder {
         GetUtilizationPublicBuilder {
             client: self.client.clone(),
@@ -89,6 +99,8 @@ impl<'a> Studios<'a> {
     /// Optional inputs are set on the returned request: `studio_tags`, `address_search_query`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getStudioList")]
+    #[doc(alias = "GET /connect/v2/studio")]
     pub fn get_studio_list(&self) -> GetStudioListBuilder {
         GetStudioListBuilder {
             client: self.client.clone(),
@@ -103,6 +115,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/details/{studioId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getStudioDetails")]
+    #[doc(alias = "GET /connect/v2/studio/details/{studioId}")]
     pub fn get_studio_details(&self, studio_id: i64) -> GetStudioDetailsBuilder {
         GetStudioDetailsBuilder {
             client: self.client.clone(),
@@ -116,6 +130,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/{studioId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getStudio")]
+    #[doc(alias = "GET /connect/v2/studio/{studioId}")]
     pub fn get_studio(&self, studio_id: i64) -> GetStudioBuilder {
         GetStudioBuilder {
             client: self.client.clone(),
@@ -129,6 +145,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/{studioId}/communicationFeatures`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getEnabledCommunicationFeatureModules")]
+    #[doc(alias = "GET /connect/v2/studio/{studioId}/communicationFeatures")]
     pub fn get_enabled_communication_feature_modules(
         &self,
         studio_id: i64,
@@ -145,6 +163,8 @@ impl<'a> Studios<'a> {
     /// `GET /connect/v2/studio/{studioId}/legalinfo`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getStudioLegalLinks")]
+    #[doc(alias = "GET /connect/v2/studio/{studioId}/legalinfo")]
     pub fn get_studio_legal_links(&self, studio_id: i64) -> GetStudioLegalLinksBuilder {
         GetStudioLegalLinksBuilder {
             client: self.client.clone(),

@@ -17,6 +17,8 @@ impl<'a> Tenant<'a> {
     /// `GET /connect/v1/tenant`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getTenantInfo")]
+    #[doc(alias = "GET /connect/v1/tenant")]
     pub fn get_tenant_info(&self) -> GetTenantInfoBuilder {
         GetTenantInfoBuilder {
             client: self.client.clone(),

@@ -17,6 +17,8 @@ impl<'a> Terminal<'a> {
     /// `GET /connect/v1/terminal/customer-data-by-codicefiscale`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomerDataByCodiceFiscale")]
+    #[doc(alias = "GET /connect/v1/terminal/customer-data-by-codicefiscale")]
     pub fn get_customer_data_by_codice_fiscale(
         &self,
         codice_fiscale: impl Into<String>,

@@ -27,6 +27,8 @@ impl<'a> TrialSessions<'a> {
     /// - `end_date`: Example: `"2021-05-21"`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getBookableItem")]
+    #[doc(alias = "GET /connect/v1/trialsession")]
     pub fn get_bookable_item(
         &self,
         studio_id: i64,
@@ -49,6 +51,7 @@ impl<'a> TrialSessions<'a> {
     /// `POST /connect/v1/trialsession/book`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "POST /connect/v1/trialsession/book")]
     pub fn book(&self, body: models::ConnectApiBookTrialSessionDto) -> BookBuilder {
         BookBuilder {
             client: self.client.clone(),
@@ -68,6 +71,8 @@ impl<'a> TrialSessions<'a> {
     /// - `studio_id`: Example: `1`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getLeadConfig")]
+    #[doc(alias = "GET /connect/v1/trialsession/config/validation")]
     pub fn get_lead_config(&self, studio_id: i64) -> GetLeadConfigBuilder {
         GetLeadConfigBuilder {
             client: self.client.clone(),

@@ -21,6 +21,8 @@ impl<'a> Validation<'a> {
     /// `POST /connect/v1/validation/taxId`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateTaxId")]
+    #[doc(alias = "POST /connect/v1/validation/taxId")]
     pub fn validate_tax_id(
         &self,
         body: models::ConnectApiTaxIdDto,

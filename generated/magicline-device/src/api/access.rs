@@ -23,6 +23,8 @@ impl<'a> Access<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "cardReaderIdentification")]
+    #[doc(alias = "POST /open-api/device/cardreader/identification")]
     pub fn card_reader_identification(
         &self,
         body: models::CardReaderIdentification,

@@ -23,6 +23,8 @@ impl<'a> Time<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "timePrice")]
+    #[doc(alias = "GET /open-api/device/time/price")]
     pub fn time_price(&self) -> TimePriceBuilder {
         TimePriceBuilder {
             client: self.client.clone(),
@@ -40,6 +42,8 @@ impl<'a> Time<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "timeIdentification")]
+    #[doc(alias = "POST /open-api/device/time/identification")]
     pub fn time_identification(
         &self,
         body: models::TimeReaderIdentificationRequest,
@@ -61,6 +65,8 @@ impl<'a> Time<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "timeUsage")]
+    #[doc(alias = "POST /open-api/device/time/usage")]
     pub fn time_usage(&self, body: models::TimeReaderUsageRequest) -> TimeUsageBuilder {
         TimeUsageBuilder {
             client: self.client.clone(),

@@ -23,6 +23,8 @@ impl<'a> Vending<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "vendingIdentification")]
+    #[doc(alias = "POST /open-api/device/vending/identification")]
     pub fn vending_identification(
         &self,
         body: models::VendingReaderIdentificationRequest,
@@ -44,6 +46,8 @@ impl<'a> Vending<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "vendingSale")]
+    #[doc(alias = "POST /open-api/device/vending/sale")]
     pub fn vending_sale(
         &self,
         body: models::VendingReaderSaleRequest,
@@ -65,6 +69,8 @@ impl<'a> Vending<'a> {
     /// Optional inputs are set on the returned request: `accept_language`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "vendingRevalue")]
+    #[doc(alias = "POST /open-api/device/vending/revalue")]
     pub fn vending_revalue(
         &self,
         body: models::VendingReaderRevalue,

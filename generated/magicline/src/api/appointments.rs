@@ -25,6 +25,8 @@ impl<'a> Appointments<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getBookableAppointments")]
+    #[doc(alias = "GET /v1/appointments/bookable")]
     pub fn get_bookable_appointments(&self) -> GetBookableAppointmentsBuilder {
         GetBookableAppointmentsBuilder {
             client: self.client.clone(),
@@ -47,6 +49,8 @@ impl<'a> Appointments<'a> {
     /// - `bookable_appointment_id`: Id of the bookable appointment
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getBookableAppointment")]
+    #[doc(alias = "GET /v1/appointments/bookable/{bookableAppointmentId}")]
     pub fn get_bookable_appointment(
         &self,
         bookable_appointment_id: i64,
@@ -73,6 +77,8 @@ impl<'a> Appointments<'a> {
     /// Optional inputs are set on the returned request: `customer_id`, `days_ahead`, `slot_window_start_date`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getBookableAppointmentSlots")]
+    #[doc(alias = "GET /v1/appointments/bookable/{bookableAppointmentId}/slots")]
     pub fn get_bookable_appointment_slots(
         &self,
         bookable_appointment_id: i64,
@@ -96,6 +102,8 @@ impl<'a> Appointments<'a> {
     /// `POST /v1/appointments/bookable/validate`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateForAppointmentBooking")]
+    #[doc(alias = "POST /v1/appointments/bookable/validate")]
     pub fn validate_for_appointment_booking(
         &self,
         body: models::AppointmentBookingRequest,
@@ -116,6 +124,8 @@ impl<'a> Appointments<'a> {
     /// `POST /v1/appointments/booking/book`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "bookAppointmentBooking")]
+    #[doc(alias = "POST /v1/appointments/booking/book")]
     pub fn book_appointment_booking(
         &self,
         body: models::AppointmentBookingRequest,
@@ -140,6 +150,8 @@ impl<'a> Appointments<'a> {
     /// - `booking_id`: Id of the appointment booking
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getAppointmentBooking")]
+    #[doc(alias = "GET /v1/appointments/booking/{bookingId}")]
     pub fn get_appointment_booking(
         &self,
         booking_id: i64,
@@ -164,6 +176,8 @@ impl<'a> Appointments<'a> {
     /// - `booking_id`: Id of the appointment booking
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "deleteAppointmentBooking")]
+    #[doc(alias = "DELETE /v1/appointments/booking/{bookingId}")]
     pub fn delete_appointment_booking(
         &self,
         booking_id: i64,
@@ -188,6 +202,8 @@ impl<'a> Appointments<'a> {
     /// - `customer_id`: Id of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getAppointmentBookings")]
+    #[doc(alias = "GET /v1/appointments/booking")]
     pub fn get_appointment_bookings(
         &self,
         customer_id: i64,

@@ -23,6 +23,8 @@ impl<'a> CheckinVouchers<'a> {
     /// `POST /v1/checkin-vouchers/redeem`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "redeemCheckinVoucher")]
+    #[doc(alias = "POST /v1/checkin-vouchers/redeem")]
     pub fn redeem_checkin_voucher(
         &self,
         body: models::CheckinVoucherRedeem,

@@ -25,6 +25,8 @@ impl<'a> Classes<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getActiveClasses")]
+    #[doc(alias = "GET /v1/classes")]
     pub fn get_active_classes(&self) -> GetActiveClassesBuilder {
         GetActiveClassesBuilder {
             client: self.client.clone(),
@@ -47,6 +49,8 @@ impl<'a> Classes<'a> {
     /// - `class_id`: Id of the class.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getClassById")]
+    #[doc(alias = "GET /v1/classes/{classId}")]
     pub fn get_class_by_id(&self, class_id: i64) -> GetClassByIdBuilder {
         GetClassByIdBuilder {
             client: self.client.clone(),
@@ -66,6 +70,8 @@ impl<'a> Classes<'a> {
     /// Optional inputs are set on the returned request: `days_ahead`, `slot_window_start_date`, `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getClassSlotsForMultipleClasses")]
+    #[doc(alias = "GET /v1/classes/slots")]
     pub fn get_class_slots_for_multiple_classes(
         &self,
     ) -> GetClassSlotsForMultipleClassesBuilder {
@@ -94,6 +100,8 @@ impl<'a> Classes<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getClassSlots")]
+    #[doc(alias = "GET /v1/classes/{classId}/slots")]
     pub fn get_class_slots(&self, class_id: i64) -> GetClassSlotsBuilder {
         GetClassSlotsBuilder {
             client: self.client.clone(),
@@ -118,6 +126,8 @@ impl<'a> Classes<'a> {
     /// - `class_slot_id`: Unique ID of the class slot
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getClassSlotById")]
+    #[doc(alias = "GET /v1/classes/{classId}/slots/{classSlotId}")]
     pub fn get_class_slot_by_id(
         &self,
         class_id: i64,
@@ -140,6 +150,8 @@ impl<'a> Classes<'a> {
     /// `POST /v1/classes/booking/book`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "bookClassSlot")]
+    #[doc(alias = "POST /v1/classes/booking/book")]
     pub fn book_class_slot(
         &self,
         body: models::ClassSlotBookingRequest,
@@ -160,6 +172,8 @@ impl<'a> Classes<'a> {
     /// `POST /v1/classes/booking/validate`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateClassSlot")]
+    #[doc(alias = "POST /v1/classes/booking/validate")]
     pub fn validate_class_slot(
         &self,
         body: models::ClassSlotBookingRequest,
@@ -184,6 +198,8 @@ impl<'a> Classes<'a> {
     /// - `booking_id`: Id of the booking
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getClassBookingById")]
+    #[doc(alias = "GET /v1/classes/booking/{bookingId}")]
     pub fn get_class_booking_by_id(
         &self,
         booking_id: i64,
@@ -208,6 +224,8 @@ impl<'a> Classes<'a> {
     /// - `booking_id`: Unique id of the booking to be cancelled
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "cancelClassSlotById")]
+    #[doc(alias = "DELETE /v1/classes/booking/{bookingId}")]
     pub fn cancel_class_slot_by_id(
         &self,
         booking_id: i64,
@@ -232,6 +250,8 @@ impl<'a> Classes<'a> {
     /// - `customer_id`: Id of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getClassBookingsByCustomerId")]
+    #[doc(alias = "GET /v1/classes/booking")]
     pub fn get_class_bookings_by_customer_id(
         &self,
         customer_id: i64,

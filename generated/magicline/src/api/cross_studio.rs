@@ -25,6 +25,8 @@ impl<'a> CrossStudio<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `debtor_id`, `qr_code_uuid`, `barcode`, `pin`, `customer_number`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCrossStudioCustomerBy")]
+    #[doc(alias = "GET /v1/cross-studio/customers/by")]
     pub fn get_cross_studio_customer_by(&self) -> GetCrossStudioCustomerByBuilder {
         GetCrossStudioCustomerByBuilder {
             client: self.client.clone(),
@@ -54,6 +56,8 @@ impl<'a> CrossStudio<'a> {
     /// Optional inputs are set on the returned request: `card_number_format`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCrossStudioCustomerById")]
+    #[doc(alias = "GET /v1/cross-studio/customers/{customerId}")]
     pub fn get_cross_studio_customer_by_id(
         &self,
         customer_id: i64,
@@ -75,6 +79,8 @@ impl<'a> CrossStudio<'a> {
     /// `POST /v1/cross-studio/customers/search`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "searchCrossStudioCustomers")]
+    #[doc(alias = "POST /v1/cross-studio/customers/search")]
     pub fn search_cross_studio_customers(
         &self,
         body: models::CustomerSearchRequest,
@@ -101,6 +107,8 @@ impl<'a> CrossStudio<'a> {
     /// Optional inputs are set on the returned request: `from_date`, `to_date`, `slice_size`, `offset`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCrossStudioCustomersCheckinHistory")]
+    #[doc(alias = "GET /v1/cross-studio/customers/{customerId}/activities/checkins")]
     pub fn get_cross_studio_customers_checkin_history(
         &self,
         customer_id: i64,
@@ -125,6 +133,8 @@ impl<'a> CrossStudio<'a> {
     /// `GET /v1/cross-studio/membership-offers/studios`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getStudiosWithActiveMembershipOffers")]
+    #[doc(alias = "GET /v1/cross-studio/membership-offers/studios")]
     pub fn get_studios_with_active_membership_offers(
         &self,
     ) -> GetStudiosWithActiveMembershipOffersBuilder {

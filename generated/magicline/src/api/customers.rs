@@ -25,6 +25,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number_format`, `last_offset_id`, `offset`, `slice_size`, `customer_status`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomers")]
+    #[doc(alias = "GET /v1/customers")]
     pub fn get_customers(&self) -> GetCustomersBuilder {
         GetCustomersBuilder {
             client: self.client.clone(),
@@ -52,6 +54,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `from_date`, `to_date`, `slice_size`, `offset`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomersCheckinHistory")]
+    #[doc(alias = "GET /v1/customers/{customerId}/activities/checkins")]
     pub fn get_customers_checkin_history(
         &self,
         customer_id: i64,
@@ -82,6 +86,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number_format`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomerById")]
+    #[doc(alias = "GET /v1/customers/{customerId}")]
     pub fn get_customer_by_id(&self, customer_id: i64) -> GetCustomerByIdBuilder {
         GetCustomerByIdBuilder {
             client: self.client.clone(),
@@ -102,6 +108,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `debtor_id`, `qr_code_uuid`, `barcode`, `pin`, `customer_number`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomerBy")]
+    #[doc(alias = "GET /v1/customers/by")]
     pub fn get_customer_by(&self) -> GetCustomerByBuilder {
         GetCustomerByBuilder {
             client: self.client.clone(),
@@ -125,6 +133,8 @@ impl<'a> Customers<'a> {
     /// `POST /v1/customers/search`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "searchCustomers")]
+    #[doc(alias = "POST /v1/customers/search")]
     pub fn search_customers(
         &self,
         body: models::CustomerSearchRequest,
@@ -151,6 +161,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `status`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomersContracts")]
+    #[doc(alias = "GET /v1/customers/{customerId}/contracts")]
     pub fn get_customers_contracts(
         &self,
         customer_id: i64,
@@ -174,6 +186,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `qr_code_uuid`, `barcode`, `pin`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomerMeasurement")]
+    #[doc(alias = "GET /v1/customers/measurement/latest")]
     pub fn get_customer_measurement(&self) -> GetCustomerMeasurementBuilder {
         GetCustomerMeasurementBuilder {
             client: self.client.clone(),
@@ -197,6 +211,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number`, `card_number_format`, `debtor_id`, `qr_code_uuid`, `barcode`, `pin`, `customer_number`, `status`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomerContractsBy")]
+    #[doc(alias = "GET /v1/customers/contracts/by")]
     pub fn get_customer_contracts_by(&self) -> GetCustomerContractsByBuilder {
         GetCustomerContractsByBuilder {
             client: self.client.clone(),
@@ -227,6 +243,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `benefit_key`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createCustomerWeighing")]
+    #[doc(alias = "POST /v1/customers/{customerId}/weighing")]
     pub fn create_customer_weighing(
         &self,
         customer_id: i64,
@@ -256,6 +274,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `key`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getBenefits")]
+    #[doc(alias = "GET /v1/customers/{customerId}/benefits")]
     pub fn get_benefits(&self, customer_id: i64) -> GetBenefitsBuilder {
         GetBenefitsBuilder {
             client: self.client.clone(),
@@ -280,6 +300,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `card_number_format`, `key`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getBenefitsByCardNumber")]
+    #[doc(alias = "GET /v1/customers/benefits")]
     pub fn get_benefits_by_card_number(
         &self,
         card_number: impl Into<String>,
@@ -305,6 +327,8 @@ impl<'a> Customers<'a> {
     /// - `benefit_key`: Key of the benefit to use
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "useBenefit")]
+    #[doc(alias = "POST /v1/customers/{customerId}/benefits/{benefitKey}/use")]
     pub fn use_benefit(
         &self,
         customer_id: i64,
@@ -331,6 +355,8 @@ impl<'a> Customers<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomerAccessCode")]
+    #[doc(alias = "GET /v1/customers/{customerId}/access-code")]
     pub fn get_customer_access_code(
         &self,
         customer_id: i64,
@@ -355,6 +381,8 @@ impl<'a> Customers<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "addAccessMedium")]
+    #[doc(alias = "PUT /v1/customers/{customerId}/access-medium")]
     #[deprecated]
     pub fn add_access_medium(
         &self,
@@ -382,6 +410,8 @@ impl<'a> Customers<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "addAccessMediums")]
+    #[doc(alias = "POST /v1/customers/{customerId}/access-mediums")]
     pub fn add_access_mediums(
         &self,
         customer_id: i64,
@@ -409,6 +439,8 @@ impl<'a> Customers<'a> {
     /// - `access_medium_id`: Unique ID of the access medium
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "updateAccessMediums")]
+    #[doc(alias = "PUT /v1/customers/{customerId}/access-mediums/{accessMediumId}")]
     pub fn update_access_mediums(
         &self,
         customer_id: i64,
@@ -438,6 +470,8 @@ impl<'a> Customers<'a> {
     /// - `access_medium_id`: Unique ID of the access medium
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "deleteAccessMediums")]
+    #[doc(alias = "DELETE /v1/customers/{customerId}/access-mediums/{accessMediumId}")]
     pub fn delete_access_mediums(
         &self,
         customer_id: i64,
@@ -466,6 +500,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getDocuments")]
+    #[doc(alias = "GET /v1/customers/{customerId}/documents")]
     pub fn get_documents(&self, customer_id: i64) -> GetDocumentsBuilder {
         GetDocumentsBuilder {
             client: self.client.clone(),
@@ -492,6 +528,8 @@ impl<'a> Customers<'a> {
     /// Optional inputs are set on the returned request: `description`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "uploadDocument")]
+    #[doc(alias = "POST /v1/customers/{customerId}/documents")]
     pub fn upload_document(
         &self,
         customer_id: i64,
@@ -520,6 +558,8 @@ impl<'a> Customers<'a> {
     /// - `id`: Unique ID of the document
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getDocumentById")]
+    #[doc(alias = "GET /v1/customers/{customerId}/documents/{id}")]
     pub fn get_document_by_id(
         &self,
         customer_id: i64,
@@ -547,6 +587,8 @@ impl<'a> Customers<'a> {
     /// - `image`: Upload image with correct extension. Supported mime types: `image/jpeg, image/png`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "updateImage")]
+    #[doc(alias = "PUT /v1/customers/{customerId}/images")]
     pub fn update_image(
         &self,
         customer_id: i64,
@@ -571,6 +613,8 @@ impl<'a> Customers<'a> {
     /// `PUT /v1/customers/{customerId}/access-restrictions`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "setAccessRestriction")]
+    #[doc(alias = "PUT /v1/customers/{customerId}/access-restrictions")]
     pub fn set_access_restriction(
         &self,
         customer_id: i64,
@@ -593,6 +637,8 @@ impl<'a> Customers<'a> {
     /// `DELETE /v1/customers/{customerId}/access-restrictions`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "deleteAccessRestriction")]
+    #[doc(alias = "DELETE /v1/customers/{customerId}/access-restrictions")]
     pub fn delete_access_restriction(
         &self,
         customer_id: i64,
@@ -613,6 +659,8 @@ impl<'a> Customers<'a> {
     /// `POST /v1/customers/create`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createCustomer")]
+    #[doc(alias = "POST /v1/customers/create")]
     pub fn create_customer(
         &self,
         body: models::MembershipSignupCustomer,
@@ -633,6 +681,8 @@ impl<'a> Customers<'a> {
     /// `GET /v1/customers/additional-information-fields`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getAdditionalInformationFields")]
+    #[doc(alias = "GET /v1/customers/additional-information-fields")]
     pub fn get_additional_information_fields(
         &self,
     ) -> GetAdditionalInformationFieldsBuilder {
@@ -655,6 +705,10 @@ impl<'a> Customers<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "setAdditionalInformationFieldAssignments")]
+    #[doc(
+        alias = "PUT /v1/customers/{customerId}/additional-information-field-assignments"
+    )]
     pub fn set_additional_information_field_assignments(
         &self,
         customer_id: i64,
@@ -677,6 +731,8 @@ impl<'a> Customers<'a> {
     /// `POST /v1/customers/{customerId}/switch-studio`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "switchStudio")]
+    #[doc(alias = "POST /v1/customers/{customerId}/switch-studio")]
     pub fn switch_studio(
         &self,
         customer_id: i64,

@@ -27,6 +27,8 @@ impl<'a> CustomersAccount<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomersAccountBalanceData")]
+    #[doc(alias = "GET /v1/customers/{customerId}/account/balances")]
     pub fn get_customers_account_balance_data(
         &self,
         customer_id: i64,
@@ -53,6 +55,8 @@ impl<'a> CustomersAccount<'a> {
     /// Optional inputs are set on the returned request: `slice_size`, `offset`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomersAccountTransactionData")]
+    #[doc(alias = "GET /v1/customers/{customerId}/account/transactions")]
     pub fn get_customers_account_transaction_data(
         &self,
         customer_id: i64,
@@ -81,6 +85,8 @@ impl<'a> CustomersAccount<'a> {
     /// Optional inputs are set on the returned request: `slice_size`, `offset`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomersAccountUpcomingData")]
+    #[doc(alias = "GET /v1/customers/{customerId}/account/transactions/upcoming")]
     pub fn get_customers_account_upcoming_data(
         &self,
         customer_id: i64,
@@ -107,6 +113,8 @@ impl<'a> CustomersAccount<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "bookCustomerPayment")]
+    #[doc(alias = "POST /v1/customers/{customerId}/account/payment")]
     pub fn book_customer_payment(
         &self,
         customer_id: i64,
@@ -133,6 +141,8 @@ impl<'a> CustomersAccount<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "updateCustomerPaymentInstrument")]
+    #[doc(alias = "POST /v1/customers/{customerId}/account/payment-instrument")]
     pub fn update_customer_payment_instrument(
         &self,
         customer_id: i64,

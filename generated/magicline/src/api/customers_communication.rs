@@ -27,6 +27,8 @@ impl<'a> CustomersCommunication<'a> {
     /// - `customer_id`: The ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createCommunicationInNewCommunicationThread")]
+    #[doc(alias = "POST /v1/communications/{customerId}/threads")]
     pub fn create_communication_in_new_communication_thread(
         &self,
         customer_id: i64,
@@ -54,6 +56,8 @@ impl<'a> CustomersCommunication<'a> {
     /// - `thread_id`: The ID of the communication thread
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createCommunicationInExistingCommunicationThread")]
+    #[doc(alias = "PUT /v1/communications/{customerId}/threads/{threadId}")]
     pub fn create_communication_in_existing_communication_thread(
         &self,
         customer_id: i64,
@@ -82,6 +86,8 @@ impl<'a> CustomersCommunication<'a> {
     /// - `customer_id`: The ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCommunicationPreferences")]
+    #[doc(alias = "GET /v1/communications/{customerId}/communication-preferences")]
     pub fn get_communication_preferences(
         &self,
         customer_id: i64,
@@ -106,6 +112,8 @@ impl<'a> CustomersCommunication<'a> {
     /// - `customer_id`: The ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "updateCommunicationPreferences")]
+    #[doc(alias = "PUT /v1/communications/{customerId}/communication-preferences")]
     pub fn update_communication_preferences(
         &self,
         customer_id: i64,

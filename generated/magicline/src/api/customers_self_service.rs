@@ -27,6 +27,8 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomerContactData")]
+    #[doc(alias = "GET /v1/customers/{customerId}/self-service/contact-data")]
     pub fn get_customer_contact_data(
         &self,
         customer_id: i64,
@@ -52,6 +54,8 @@ impl<'a> CustomersSelfService<'a> {
     /// - `body`: Requested changes for contact data
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createCustomerContactDataAmendment")]
+    #[doc(alias = "POST /v1/customers/{customerId}/self-service/contact-data")]
     pub fn create_customer_contact_data_amendment(
         &self,
         customer_id: i64,
@@ -78,6 +82,8 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomerAddressData")]
+    #[doc(alias = "GET /v1/customers/{customerId}/self-service/address-data")]
     pub fn get_customer_address_data(
         &self,
         customer_id: i64,
@@ -103,6 +109,8 @@ impl<'a> CustomersSelfService<'a> {
     /// - `body`: Requested changes for address data
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createCustomerAddressDataAmendment")]
+    #[doc(alias = "POST /v1/customers/{customerId}/self-service/address-data")]
     pub fn create_customer_address_data_amendment(
         &self,
         customer_id: i64,
@@ -129,6 +137,8 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomerMasterData")]
+    #[doc(alias = "GET /v1/customers/{customerId}/self-service/master-data")]
     pub fn get_customer_master_data(
         &self,
         customer_id: i64,
@@ -154,6 +164,8 @@ impl<'a> CustomersSelfService<'a> {
     /// - `body`: Requested changes for master data
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createCustomerMasterDataAmendment")]
+    #[doc(alias = "POST /v1/customers/{customerId}/self-service/master-data")]
     pub fn create_customer_master_data_amendment(
         &self,
         customer_id: i64,
@@ -180,6 +192,8 @@ impl<'a> CustomersSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getCustomerPaymentData")]
+    #[doc(alias = "GET /v1/customers/{customerId}/self-service/payment-data")]
     pub fn get_customer_payment_data(
         &self,
         customer_id: i64,
@@ -205,6 +219,8 @@ impl<'a> CustomersSelfService<'a> {
     /// - `body`: Requested changes for payment data
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createCustomerPaymentDataAmendment")]
+    #[doc(alias = "POST /v1/customers/{customerId}/self-service/payment-data")]
     pub fn create_customer_payment_data_amendment(
         &self,
         customer_id: i64,
@@ -232,6 +248,10 @@ impl<'a> CustomersSelfService<'a> {
     /// - `amendment_id`: Unique ID of the amendment
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "withdrawAmendment")]
+    #[doc(
+        alias = "DELETE /v1/customers/{customerId}/self-service/amendment/{amendmentId}"
+    )]
     pub fn withdraw_amendment(
         &self,
         customer_id: i64,

@@ -23,6 +23,8 @@ impl<'a> Devices<'a> {
     /// `GET /v1/devices`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getDevices")]
+    #[doc(alias = "GET /v1/devices")]
     pub fn get_devices(&self) -> GetDevicesBuilder {
         GetDevicesBuilder {
             client: self.client.clone(),
@@ -39,6 +41,8 @@ impl<'a> Devices<'a> {
     /// `PUT /v1/devices/{deviceId}/activate`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "activateDevice")]
+    #[doc(alias = "PUT /v1/devices/{deviceId}/activate")]
     pub fn activate_device(&self, device_id: i64) -> ActivateDeviceBuilder {
         ActivateDeviceBuilder {
             client: self.client.clone(),

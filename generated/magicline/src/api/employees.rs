@@ -25,6 +25,8 @@ impl<'a> Employees<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getEmployees")]
+    #[doc(alias = "GET /v1/employees")]
     pub fn get_employees(&self) -> GetEmployeesBuilder {
         GetEmployeesBuilder {
             client: self.client.clone(),
@@ -47,6 +49,8 @@ impl<'a> Employees<'a> {
     /// - `id`: The ID of the employee
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getEmployee")]
+    #[doc(alias = "GET /v1/employees/{id}")]
     pub fn get_employee(&self, id: i64) -> GetEmployeeBuilder {
         GetEmployeeBuilder {
             client: self.client.clone(),

@@ -23,6 +23,8 @@ impl<'a> Finance<'a> {
     /// `GET /v1/debt-collection/configuration`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getDebtCollectionConfiguration")]
+    #[doc(alias = "GET /v1/debt-collection/configuration")]
     pub fn get_debt_collection_configuration(
         &self,
     ) -> GetDebtCollectionConfigurationBuilder {
@@ -47,6 +49,8 @@ impl<'a> Finance<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getDebtors")]
+    #[doc(alias = "GET /v1/debt-collection/{debtCollectionRunId}/debtors")]
     pub fn get_debtors(&self, debt_collection_run_id: i64) -> GetDebtorsBuilder {
         GetDebtorsBuilder {
             client: self.client.clone(),
@@ -70,6 +74,8 @@ impl<'a> Finance<'a> {
     /// - `debt_collection_run_id`: Unique ID of the debt collection run
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getTransferDetails")]
+    #[doc(alias = "GET /v1/debt-collection/{debtCollectionRunId}/details")]
     pub fn get_transfer_details(
         &self,
         debt_collection_run_id: i64,
@@ -92,6 +98,8 @@ impl<'a> Finance<'a> {
     /// - `body`: Debt collection update details
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "updateDebtCollection")]
+    #[doc(alias = "POST /v1/debt-collection/update")]
     pub fn update_debt_collection(
         &self,
         body: models::DebtCollectionUpdate,
@@ -116,6 +124,8 @@ impl<'a> Finance<'a> {
     /// - `debt_collection_run_id`: Unique ID of the debt collection run
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "confirmTransfer")]
+    #[doc(alias = "POST /v1/debt-collection/{debtCollectionRunId}/confirmTransfer")]
     pub fn confirm_transfer(
         &self,
         debt_collection_run_id: i64,
@@ -138,6 +148,8 @@ impl<'a> Finance<'a> {
     /// Optional inputs are set on the returned request: `debtor_id`, `collection_case_id`, `agency_collection_case_id`, `case_adjustment_request_id`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getDebtCollectionCases")]
+    #[doc(alias = "GET /v1/debt-collection/cases")]
     pub fn get_debt_collection_cases(&self) -> GetDebtCollectionCasesBuilder {
         GetDebtCollectionCasesBuilder {
             client: self.client.clone(),
@@ -158,6 +170,8 @@ impl<'a> Finance<'a> {
     /// Optional inputs are set on the returned request: `debtor_id`, `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getDebtCollectionBlockedDebtors")]
+    #[doc(alias = "GET /v1/debt-collection/blocked/debtors")]
     pub fn get_debt_collection_blocked_debtors(
         &self,
     ) -> GetDebtCollectionBlockedDebtorsBuilder {
@@ -179,6 +193,8 @@ impl<'a> Finance<'a> {
     /// Optional inputs are set on the returned request: `debt_id`, `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getDebtCollectionBlockedDebts")]
+    #[doc(alias = "GET /v1/debt-collection/blocked/debts")]
     pub fn get_debt_collection_blocked_debts(
         &self,
     ) -> GetDebtCollectionBlockedDebtsBuilder {
@@ -200,6 +216,8 @@ impl<'a> Finance<'a> {
     /// `POST /v1/taxadvisor/exports/create`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createExport")]
+    #[doc(alias = "POST /v1/taxadvisor/exports/create")]
     pub fn create_export(
         &self,
         body: models::TaxAdvisorCreateExport,
@@ -224,6 +242,8 @@ impl<'a> Finance<'a> {
     /// - `export_id`: The exportId received from createExport
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getExport")]
+    #[doc(alias = "GET /v1/taxadvisor/exports/{exportId}")]
     pub fn get_export(&self, export_id: i64) -> GetExportBuilder {
         GetExportBuilder {
             client: self.client.clone(),

@@ -23,6 +23,8 @@ impl<'a> Leads<'a> {
     /// `GET /v1/leads/config`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getLeadConfig")]
+    #[doc(alias = "GET /v1/leads/config")]
     pub fn get_lead_config(&self) -> GetLeadConfigBuilder {
         GetLeadConfigBuilder {
             client: self.client.clone(),
@@ -39,6 +41,8 @@ impl<'a> Leads<'a> {
     /// `POST /v1/leads/validate`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateForLeadCreation")]
+    #[doc(alias = "POST /v1/leads/validate")]
     pub fn validate_for_lead_creation(
         &self,
         body: models::LeadCreationRequest,
@@ -59,6 +63,8 @@ impl<'a> Leads<'a> {
     /// `POST /v1/leads/create`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createLead")]
+    #[doc(alias = "POST /v1/leads/create")]
     pub fn create_lead(&self, body: models::LeadCreationRequest) -> CreateLeadBuilder {
         CreateLeadBuilder {
             client: self.client.clone(),

@@ -27,6 +27,8 @@ impl<'a> MembershipSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getContractData")]
+    #[doc(alias = "GET /v1/memberships/{customerId}/self-service/contract-data")]
     pub fn get_contract_data(&self, customer_id: i64) -> GetContractDataBuilder {
         GetContractDataBuilder {
             client: self.client.clone(),
@@ -48,6 +50,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `customer_id`: Unique ID of the customer
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createContractCancelationAmendment")]
+    #[doc(
+        alias = "POST /v1/memberships/{customerId}/self-service/ordinary-contract-cancelation"
+    )]
     pub fn create_contract_cancelation_amendment(
         &self,
         customer_id: i64,
@@ -70,6 +76,8 @@ impl<'a> MembershipSelfService<'a> {
     /// `GET /v1/memberships/self-service/contract-cancelation-reasons`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getContractCancelationReasonData")]
+    #[doc(alias = "GET /v1/memberships/self-service/contract-cancelation-reasons")]
     pub fn get_contract_cancelation_reason_data(
         &self,
     ) -> GetContractCancelationReasonDataBuilder {
@@ -93,6 +101,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the contract
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "withdrawContractCancelation")]
+    #[doc(
+        alias = "POST /v1/memberships/{customerId}/self-service/withdraw-ordinary-contract-cancelation/{contractId}"
+    )]
     pub fn withdraw_contract_cancelation(
         &self,
         customer_id: i64,
@@ -119,6 +131,8 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the contract
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getIdlePeriodConfig")]
+    #[doc(alias = "GET /v1/memberships/{contractId}/self-service/idle-periods/config")]
     pub fn get_idle_period_config(
         &self,
         contract_id: i64,
@@ -143,6 +157,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the contract
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateIdlePeriodRequest")]
+    #[doc(
+        alias = "POST /v1/memberships/{contractId}/self-service/idle-periods/validate"
+    )]
     pub fn validate_idle_period_request(
         &self,
         contract_id: i64,
@@ -169,6 +187,8 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the contract
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getIdlePeriods")]
+    #[doc(alias = "GET /v1/memberships/{contractId}/self-service/idle-periods")]
     pub fn get_idle_periods(&self, contract_id: i64) -> GetIdlePeriodsBuilder {
         GetIdlePeriodsBuilder {
             client: self.client.clone(),
@@ -192,6 +212,8 @@ impl<'a> MembershipSelfService<'a> {
     /// Optional inputs are set on the returned request: `document`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createIdlePeriodAmendment")]
+    #[doc(alias = "POST /v1/memberships/{contractId}/self-service/idle-periods")]
     pub fn create_idle_period_amendment(
         &self,
         contract_id: i64,
@@ -220,6 +242,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `idle_period_id`: Unique ID of the idle period
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getIdlePeriodById")]
+    #[doc(
+        alias = "GET /v1/memberships/{contractId}/self-service/idle-periods/{idlePeriodId}"
+    )]
     pub fn get_idle_period_by_id(
         &self,
         contract_id: i64,
@@ -249,6 +275,10 @@ impl<'a> MembershipSelfService<'a> {
     /// Optional inputs are set on the returned request: `document`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "updateIdlePeriod")]
+    #[doc(
+        alias = "PUT /v1/memberships/{contractId}/self-service/idle-periods/{idlePeriodId}"
+    )]
     pub fn update_idle_period(
         &self,
         contract_id: i64,
@@ -279,6 +309,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `idle_period_id`: Unique ID of the idle period
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "withdrawIdlePeriod")]
+    #[doc(
+        alias = "DELETE /v1/memberships/{contractId}/self-service/idle-periods/{idlePeriodId}"
+    )]
     pub fn withdraw_idle_period(
         &self,
         contract_id: i64,
@@ -301,6 +335,8 @@ impl<'a> MembershipSelfService<'a> {
     /// `GET /v1/memberships/self-service/additional-modules`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getAdditionalModules")]
+    #[doc(alias = "GET /v1/memberships/self-service/additional-modules")]
     pub fn get_additional_modules(&self) -> GetAdditionalModulesBuilder {
         GetAdditionalModulesBuilder {
             client: self.client.clone(),
@@ -321,6 +357,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the main contract
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getPurchasableAdditionalModules")]
+    #[doc(
+        alias = "GET /v1/memberships/{contractId}/self-service/additional-modules/purchasable"
+    )]
     pub fn get_purchasable_additional_modules(
         &self,
         contract_id: i64,
@@ -345,6 +385,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the main contract
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateAdditionalModuleContractRequest")]
+    #[doc(
+        alias = "POST /v1/memberships/{contractId}/self-service/additional-modules/validate"
+    )]
     pub fn validate_additional_module_contract_request(
         &self,
         contract_id: i64,
@@ -371,6 +415,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the main contract
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "purchaseAdditionalModuleContract")]
+    #[doc(
+        alias = "POST /v1/memberships/{contractId}/self-service/additional-modules/purchase"
+    )]
     pub fn purchase_additional_module_contract(
         &self,
         contract_id: i64,
@@ -398,6 +446,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `additional_module_contract_id`: Unique ID of the additional module contract
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getAdditionalModuleContract")]
+    #[doc(
+        alias = "GET /v1/memberships/{contractId}/self-service/additional-module-contracts/{additionalModuleContractId}"
+    )]
     pub fn get_additional_module_contract(
         &self,
         contract_id: i64,
@@ -425,6 +477,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `additional_module_contract_id`: Unique ID of the additional module contract
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createModuleContractCancelationAmendment")]
+    #[doc(
+        alias = "POST /v1/memberships/{contractId}/self-service/additional-module-contracts/{additionalModuleContractId}/ordinary-cancelation"
+    )]
     pub fn create_module_contract_cancelation_amendment(
         &self,
         contract_id: i64,
@@ -454,6 +510,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `additional_module_contract_id`: Unique ID of the additional module contract
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "withdrawAdditionalModuleContractCancelation")]
+    #[doc(
+        alias = "POST /v1/memberships/{contractId}/self-service/additional-module-contracts/{additionalModuleContractId}/withdraw-cancelation"
+    )]
     pub fn withdraw_additional_module_contract_cancelation(
         &self,
         contract_id: i64,
@@ -480,6 +540,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `contract_id`: Unique ID of the contract
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getRemainingIdlePeriods")]
+    #[doc(
+        alias = "GET /v1/memberships/{contractId}/self-service/idle-periods/remaining"
+    )]
     pub fn get_remaining_idle_periods(
         &self,
         contract_id: i64,
@@ -505,6 +569,10 @@ impl<'a> MembershipSelfService<'a> {
     /// - `idle_period_id`: Unique ID of the idle period
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "idlePeriodUpdatePreview")]
+    #[doc(
+        alias = "PUT /v1/memberships/{contractId}/self-service/idle-periods/{idlePeriodId}/preview"
+    )]
     pub fn idle_period_update_preview(
         &self,
         contract_id: i64,

@@ -23,6 +23,8 @@ impl<'a> Memberships<'a> {
     /// `GET /v1/memberships/membership-offers`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getMembershipOffers")]
+    #[doc(alias = "GET /v1/memberships/membership-offers")]
     pub fn get_membership_offers(&self) -> GetMembershipOffersBuilder {
         GetMembershipOffersBuilder {
             client: self.client.clone(),
@@ -39,6 +41,8 @@ impl<'a> Memberships<'a> {
     /// `GET /v1/memberships/membership-offers/{membershipOfferId}`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getMembershipOfferById")]
+    #[doc(alias = "GET /v1/memberships/membership-offers/{membershipOfferId}")]
     pub fn get_membership_offer_by_id(
         &self,
         membership_offer_id: i64,
@@ -57,6 +61,8 @@ impl<'a> Memberships<'a> {
     /// `POST /v1/memberships/signup/preview`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "postSignupPreview")]
+    #[doc(alias = "POST /v1/memberships/signup/preview")]
     pub fn post_signup_preview(
         &self,
         body: models::MembershipSignupRequest,
@@ -77,6 +83,8 @@ impl<'a> Memberships<'a> {
     /// `POST /v1/memberships/signup`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "signupMembership")]
+    #[doc(alias = "POST /v1/memberships/signup")]
     pub fn signup_membership(
         &self,
         body: models::MembershipSignupRequest,
@@ -95,6 +103,8 @@ impl<'a> Memberships<'a> {
     /// `POST /v1/memberships/customers/{customerId}/add-membership/preview`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "postMembershipPreview")]
+    #[doc(alias = "POST /v1/memberships/customers/{customerId}/add-membership/preview")]
     pub fn post_membership_preview(
         &self,
         customer_id: i64,
@@ -115,6 +125,8 @@ impl<'a> Memberships<'a> {
     /// `POST /v1/memberships/customers/{customerId}/add-membership`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "addMembership")]
+    #[doc(alias = "POST /v1/memberships/customers/{customerId}/add-membership")]
     pub fn add_membership(
         &self,
         customer_id: i64,
@@ -143,6 +155,8 @@ impl<'a> Memberships<'a> {
     /// Optional inputs are set on the returned request: `studio_id`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getMembershipSwitchConfigurationsForCustomer")]
+    #[doc(alias = "GET /v1/memberships/{customerId}/membership-switch/configs")]
     pub fn get_membership_switch_configurations_for_customer(
         &self,
         customer_id: i64,
@@ -171,6 +185,10 @@ impl<'a> Memberships<'a> {
     /// Optional inputs are set on the returned request: `studio_id`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getMembershipSwitchConfigurationForCustomer")]
+    #[doc(
+        alias = "GET /v1/memberships/{customerId}/membership-switch/configs/{configId}"
+    )]
     pub fn get_membership_switch_configuration_for_customer(
         &self,
         customer_id: i64,
@@ -200,6 +218,8 @@ impl<'a> Memberships<'a> {
     /// Optional inputs are set on the returned request: `studio_id`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "postMembershipSwitchPreview")]
+    #[doc(alias = "POST /v1/memberships/{customerId}/membership-switch/preview")]
     pub fn post_membership_switch_preview(
         &self,
         customer_id: i64,
@@ -223,6 +243,8 @@ impl<'a> Memberships<'a> {
     /// `POST /v1/memberships/{customerId}/membership-switch`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "switchMembership")]
+    #[doc(alias = "POST /v1/memberships/{customerId}/membership-switch")]
     pub fn switch_membership(
         &self,
         customer_id: i64,

@@ -23,6 +23,8 @@ impl<'a> Payments<'a> {
     /// `POST /v1/payments/user-session`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "userSession")]
+    #[doc(alias = "POST /v1/payments/user-session")]
     pub fn user_session(
         &self,
         body: models::PaymentsUserSessionRequest,

@@ -23,6 +23,8 @@ impl<'a> Studios<'a> {
     /// `GET /v1/studios/utilization`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getUtilization")]
+    #[doc(alias = "GET /v1/studios/utilization")]
     pub fn get_utilization(&self) -> GetUtilizationBuilder {
         GetUtilizationBuilder {
             client: self.client.clone(),
@@ -39,6 +41,8 @@ impl<'a> Studios<'a> {
     /// `GET /v1/studios/information`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getStudioInformation")]
+    #[doc(alias = "GET /v1/studios/information")]
     pub fn get_studio_information(&self) -> GetStudioInformationBuilder {
         GetStudioInformationBuilder {
             client: self.client.clone(),
@@ -55,6 +59,8 @@ impl<'a> Studios<'a> {
     /// `GET /v1/studios/tags`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getAll")]
+    #[doc(alias = "GET /v1/studios/tags")]
     pub fn get_all(&self) -> GetAllBuilder {
         GetAllBuilder {
             client: self.client.clone(),
@@ -71,6 +77,8 @@ impl<'a> Studios<'a> {
     /// `PUT /v1/studios/information/tags`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "updateStudioTags")]
+    #[doc(alias = "PUT /v1/studios/information/tags")]
     pub fn update_studio_tags(&self, body: Vec<models::Tag>) -> UpdateStudioTagsBuilder {
         UpdateStudioTagsBuilder {
             client: self.client.clone(),
@@ -86,6 +94,8 @@ impl<'a> Studios<'a> {
     /// `POST /v1/studios/confirmActivation`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "confirmActivation")]
+    #[doc(alias = "POST /v1/studios/confirmActivation")]
     pub fn confirm_activation(&self) -> ConfirmActivationBuilder {
         ConfirmActivationBuilder {
             client: self.client.clone(),

@@ -25,6 +25,8 @@ impl<'a> TrialOffers<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getBookableTrialOfferClasses")]
+    #[doc(alias = "GET /v1/trial-offers/bookable-trial-offers/classes")]
     pub fn get_bookable_trial_offer_classes(
         &self,
     ) -> GetBookableTrialOfferClassesBuilder {
@@ -47,6 +49,8 @@ impl<'a> TrialOffers<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getBookableTrialOfferAppointments")]
+    #[doc(alias = "GET /v1/trial-offers/bookable-trial-offers/appointments/bookable")]
     pub fn get_bookable_trial_offer_appointments(
         &self,
     ) -> GetBookableTrialOfferAppointmentsBuilder {
@@ -71,6 +75,8 @@ impl<'a> TrialOffers<'a> {
     /// - `config_id`: Id of the trial offer configuration
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getTrialOfferConfig")]
+    #[doc(alias = "GET /v1/trial-offers/config/{configId}")]
     pub fn get_trial_offer_config(&self, config_id: i64) -> GetTrialOfferConfigBuilder {
         GetTrialOfferConfigBuilder {
             client: self.client.clone(),
@@ -88,6 +94,8 @@ impl<'a> TrialOffers<'a> {
     /// `POST /v1/trial-offers/lead/validate`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateForLeadCustomerCreation")]
+    #[doc(alias = "POST /v1/trial-offers/lead/validate")]
     pub fn validate_for_lead_customer_creation(
         &self,
         body: models::TrialOfferLeadCustomerCreationRequest,
@@ -108,6 +116,8 @@ impl<'a> TrialOffers<'a> {
     /// `POST /v1/trial-offers/lead/create`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "createLeadCustomer")]
+    #[doc(alias = "POST /v1/trial-offers/lead/create")]
     pub fn create_lead_customer(
         &self,
         body: models::TrialOfferLeadCustomerCreationRequest,
@@ -134,6 +144,8 @@ impl<'a> TrialOffers<'a> {
     /// Optional inputs are set on the returned request: `offset`, `slice_size`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getClassSlotsForTrialOffers")]
+    #[doc(alias = "GET /v1/trial-offers/bookable-trial-offers/classes/{classId}/slots")]
     pub fn get_class_slots_for_trial_offers(
         &self,
         class_id: i64,
@@ -162,6 +174,10 @@ impl<'a> TrialOffers<'a> {
     /// Optional inputs are set on the returned request: `customer_id`, `days_ahead`, `slot_window_start_date`.
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "getBookableAppointmentSlotsForTrialOffers")]
+    #[doc(
+        alias = "GET /v1/trial-offers/bookable-trial-offers/appointments/bookable/{bookableAppointmentId}/slots"
+    )]
     pub fn get_bookable_appointment_slots_for_trial_offers(
         &self,
         bookable_appointment_id: i64,
@@ -185,6 +201,8 @@ impl<'a> TrialOffers<'a> {
     /// `POST /v1/trial-offers/classes/booking/validate`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateClassSlotForTrialOffers")]
+    #[doc(alias = "POST /v1/trial-offers/classes/booking/validate")]
     pub fn validate_class_slot_for_trial_offers(
         &self,
         body: models::ClassSlotBookingRequest,
@@ -205,6 +223,8 @@ impl<'a> TrialOffers<'a> {
     /// `POST /v1/trial-offers/appointments/booking/validate`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "validateForAppointmentBookingForTrialOffers")]
+    #[doc(alias = "POST /v1/trial-offers/appointments/booking/validate")]
     pub fn validate_for_appointment_booking_for_trial_offers(
         &self,
         body: models::AppointmentBookingRequest,
@@ -225,6 +245,8 @@ impl<'a> TrialOffers<'a> {
     /// `POST /v1/trial-offers/classes/booking/book`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "bookClassSlotForTrialOffers")]
+    #[doc(alias = "POST /v1/trial-offers/classes/booking/book")]
     pub fn book_class_slot_for_trial_offers(
         &self,
         body: models::ClassSlotBookingRequest,
@@ -245,6 +267,8 @@ impl<'a> TrialOffers<'a> {
     /// `POST /v1/trial-offers/appointments/booking/book`
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "bookAppointmentForTrialOffer")]
+    #[doc(alias = "POST /v1/trial-offers/appointments/booking/book")]
     pub fn book_appointment_for_trial_offer(
         &self,
         body: models::AppointmentBookingRequest,
@@ -269,6 +293,8 @@ impl<'a> TrialOffers<'a> {
     /// - `booking_id`: Id of the booking
     ///
     /// Await the returned request (or call `send`) to perform it.
+    #[doc(alias = "confirmTrialOfferBooking")]
+    #[doc(alias = "POST /v1/trial-offers/bookings/{bookingId}/confirm")]
     pub fn confirm_trial_offer_booking(
         &self,
         booking_id: i64,
