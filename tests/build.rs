@@ -31,11 +31,12 @@ fn main() {
                 })
         };
         let (file, crate_name) = (field("file"), field("crate"));
+        let names = api.get("names").map(name_settings).unwrap_or_default();
         let spec_path = root.join("specs").join("downloaded").join(file);
         println!("cargo::rerun-if-changed={}", spec_path.display());
         let calls = match fs::read_to_string(&spec_path) {
             Ok(text) => codegen::Spec::parse(&text)
-                .and_then(|spec| contract_calls::generate(&spec, crate_name))
+                .and_then(|spec| contract_calls::generate(&spec, crate_name, &names))
                 .unwrap_or_else(|e| panic!("contract calls for {}: {e}", spec_path.display())),
             Err(_) => {
                 println!(
@@ -50,5 +51,25 @@ fn main() {
             fs::write(&path, calls)
                 .unwrap_or_else(|e| panic!("cannot write {}: {e}", path.display()));
         }
+    }
+}
+
+/// The `[api.names]` table as `cargo xtask regenerate` reads it (`xtask/src/manifest.rs`
+/// `name_settings`, which also rejects a malformed one: the calls of a crate named otherwise
+/// would not compile).
+fn name_settings(item: &toml_edit::Item) -> codegen::NameSettings {
+    let strings = |key: &str| {
+        let list = item.get(key).and_then(|value| value.as_array());
+        list.into_iter()
+            .flatten()
+            .filter_map(|value| value.as_str().map(str::to_owned))
+            .collect()
+    };
+    let rename = item.get("rename").and_then(|value| value.as_table_like());
+    codegen::NameSettings {
+        strip_prefixes: strings("strip_prefixes"),
+        rename: (rename.into_iter().flat_map(|table| table.iter()))
+            .filter_map(|(old, new)| Some((old.to_owned(), new.as_str()?.to_owned())))
+            .collect(),
     }
 }

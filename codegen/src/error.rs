@@ -28,6 +28,13 @@ pub enum Error {
         /// What the construct is and why it is not supported.
         message: String,
     },
+    /// The name settings ([`crate::NameSettings`]) cannot be applied: a rename or stripped
+    /// prefix would give two types one name, or names a type or prefix the crate does not have.
+    #[error("name settings: {message}")]
+    Names {
+        /// What is wrong, naming every type involved and where each comes from.
+        message: String,
+    },
 }
 
 impl Error {

@@ -45,6 +45,27 @@ pub struct Settings {
     pub standalone: bool,
     /// What to generate: a client, or only the types of the component schemas.
     pub surface: Surface,
+    /// Names the maintainer chose for types, over the ones the document implies.
+    pub names: NameSettings,
+}
+
+/// Names chosen for the crate's types (the items of `models`) over the ones the generator
+/// derives from the document: a prefix common to the document's schema names stripped, and
+/// single types renamed. Applied to every type once the generator has named it, so a type's
+/// name still depends only on its own place in the document, plus these settings.
+///
+/// Settings that cannot apply are errors ([`Error::Names`]), so a stale one is noticed: a
+/// rename or a stripped prefix that would give two types one name (both are named), a rename
+/// of a name no type has, a prefix no type starts with, a new name that is not a type name the
+/// generator could give (UpperCamelCase, not a keyword, not ending like an `api` item).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct NameSettings {
+    /// Prefixes taken off the types' names: a name that starts with one, followed by an
+    /// uppercase letter, loses it (`OpenApiV1Block` -> `Block`). The first that fits is taken.
+    pub strip_prefixes: Vec<String>,
+    /// Renames: the name the generator gives a type -> the name it gets instead (no prefix is
+    /// stripped from a renamed type).
+    pub rename: std::collections::BTreeMap<String, String>,
 }
 
 /// What a generated crate contains.
@@ -75,6 +96,7 @@ impl Settings {
             spec_sha256: String::new(),
             standalone: false,
             surface: Surface::Client,
+            names: NameSettings::default(),
         }
     }
 }
@@ -145,7 +167,16 @@ pub struct GeneratedFile {
 /// operation with its final Rust name and signature. [`generate`] renders this model;
 /// `specdiff` compares two.
 pub fn lower(spec: &Spec, surface: Surface) -> Result<model::Model, Error> {
-    lower::lower(spec, surface)
+    lower_named(spec, surface, &NameSettings::default())
+}
+
+/// Like [`lower`], with the types named as `names` says.
+pub fn lower_named(
+    spec: &Spec,
+    surface: Surface,
+    names: &NameSettings,
+) -> Result<model::Model, Error> {
+    lower::lower(spec, surface, names)
 }
 
 /// Whether the generator reads a body of `media_type` as JSON (`application/json`, `+json`
@@ -158,6 +189,6 @@ pub fn is_json_media_type(media_type: &str) -> bool {
 /// Generates the crate for `spec`: `Cargo.toml`, `src/lib.rs` (the client), `src/models.rs`
 /// (every schema) and `src/api/` (one file per operation group).
 pub fn generate(spec: &Spec, settings: &Settings) -> Result<Output, Error> {
-    let model = lower(spec, settings.surface)?;
+    let model = lower_named(spec, settings.surface, &settings.names)?;
     render::crate_files(&model, settings).map_err(|error| spec.locate(error))
 }

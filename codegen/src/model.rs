@@ -22,6 +22,8 @@ pub struct Model {
     pub api: Api,
     /// The cargo features (one per group) and which types each needs.
     pub features: FeaturePlan,
+    /// The types the name settings renamed: the name the generator gives -> the name used.
+    pub renamed_types: BTreeMap<String, String>,
     /// Problems in the document that were tolerated, each naming its JSON pointer.
     pub warnings: Vec<crate::Warning>,
 }
@@ -83,6 +85,64 @@ impl Model {
         names
             .iter()
             .any(|name| self.get(name).is_some_and(TypeDef::is_deprecated))
+    }
+
+    /// Renames types (old name -> new name) wherever the model names them: their definitions,
+    /// every type that mentions them, the union variants named after them, operations, pages
+    /// and feature gates. Records the renames in [`Model::renamed_types`].
+    pub fn rename_types(&mut self, renames: &BTreeMap<String, String>) {
+        if renames.is_empty() {
+            return;
+        }
+        let new_name = |name: &str| {
+            renames
+                .get(name)
+                .cloned()
+                .unwrap_or_else(|| name.to_owned())
+        };
+        self.types = std::mem::take(&mut self.types)
+            .into_values()
+            .map(|mut def| {
+                def.rename_types(renames);
+                (def.name().to_owned(), def)
+            })
+            .collect();
+        for name in self.components.values_mut() {
+            *name = new_name(name);
+        }
+        for group in &mut self.api.groups {
+            for op in &mut group.operations {
+                op.rename_types(renames);
+            }
+        }
+        for body in &mut self.api.error_bodies {
+            let statuses = body.statuses.iter_mut().filter_map(|s| s.body.as_mut());
+            statuses
+                .chain(&mut body.shared)
+                .for_each(|ty| ty.rename(renames));
+        }
+        self.api.pages = std::mem::take(&mut self.api.pages)
+            .into_iter()
+            .map(|(name, mut page)| {
+                page.item.rename(renames);
+                (new_name(&name), page)
+            })
+            .collect();
+        self.features.gates = std::mem::take(&mut self.features.gates)
+            .into_iter()
+            .map(|(name, gates)| (new_name(&name), gates))
+            .collect();
+        let mut renamed: BTreeMap<String, String> = std::mem::take(&mut self.renamed_types)
+            .into_iter()
+            .map(|(generated, used)| (generated, new_name(&used)))
+            .collect();
+        for (old, new) in renames {
+            if !renamed.values().any(|used| used == new) {
+                renamed.insert(old.clone(), new.clone());
+            }
+        }
+        renamed.retain(|generated, used| generated != used);
+        self.renamed_types = renamed;
     }
 
     /// Every operation, group by group.
@@ -187,6 +247,23 @@ impl RType {
         }
     }
 
+    /// Renames the named types mentioned, at any depth (old name -> new name).
+    pub fn rename(&mut self, renames: &BTreeMap<String, String>) {
+        match self {
+            RType::Named(name) => {
+                if let Some(new) = renames.get(name.as_str()) {
+                    new.clone_into(name);
+                }
+            }
+            RType::Vec(inner)
+            | RType::Map(inner)
+            | RType::Option(inner)
+            | RType::Boxed(inner)
+            | RType::OneOrMany(inner) => inner.rename(renames),
+            _ => {}
+        }
+    }
+
     /// Every named type mentioned, at any depth.
     pub fn all_names(&self, out: &mut BTreeSet<String>) {
         match self {
@@ -243,6 +320,44 @@ impl TypeDef {
             TypeDef::Enum(d) => &d.pointer,
             TypeDef::Union(d) => &d.pointer,
             TypeDef::Alias(d) => &d.pointer,
+        }
+    }
+
+    /// Renames itself and the types it mentions (see [`Model::rename_types`]).
+    fn rename_types(&mut self, renames: &BTreeMap<String, String>) {
+        let rename_own = |name: &mut String| {
+            if let Some(new) = renames.get(name.as_str()) {
+                new.clone_into(name);
+            }
+        };
+        match self {
+            TypeDef::Struct(d) => {
+                rename_own(&mut d.name);
+                let fields = d.fields.iter_mut().map(|field| &mut field.ty);
+                fields
+                    .chain(&mut d.additional)
+                    .for_each(|ty| ty.rename(renames));
+            }
+            TypeDef::Enum(d) => rename_own(&mut d.name),
+            TypeDef::Union(d) => {
+                rename_own(&mut d.name);
+                let taken: BTreeSet<String> = d.variants.iter().map(|(v, _)| v.clone()).collect();
+                for (variant, ty) in &mut d.variants {
+                    // A variant named after its type follows the type's new name.
+                    if let RType::Named(name) = &*ty {
+                        if let Some(new) = renames.get(name.as_str()) {
+                            if name == variant && !taken.contains(new) {
+                                new.clone_into(variant);
+                            }
+                        }
+                    }
+                    ty.rename(renames);
+                }
+            }
+            TypeDef::Alias(d) => {
+                rename_own(&mut d.name);
+                d.ty.rename(renames);
+            }
         }
     }
 
@@ -521,6 +636,41 @@ pub struct OperationDef {
     pub pagination: Option<Pagination>,
     /// The type of its expectation in the crate's `mock` module (`GetCustomerMock`).
     pub mock_name: String,
+}
+
+impl OperationDef {
+    /// Renames the types its parameters, inputs, body, successes and pages mention.
+    fn rename_types(&mut self, renames: &BTreeMap<String, String>) {
+        for param in &mut self.params {
+            param.ty.rename(renames);
+        }
+        for input in &mut self.inputs {
+            if let InputType::Value(ty) | InputType::Serialized(ty) = &mut input.ty {
+                ty.rename(renames);
+            }
+        }
+        match &mut self.body {
+            Some(Body::Json { ty, .. } | Body::Form { ty, .. }) => ty.rename(renames),
+            Some(Body::Multipart { parts, .. }) => {
+                parts.iter_mut().for_each(|part| part.ty.rename(renames));
+            }
+            Some(Body::Text { .. } | Body::Binary { .. }) | None => {}
+        }
+        match &mut self.success {
+            Success::Json(ty) => ty.rename(renames),
+            Success::Several { statuses, .. } => {
+                for status in statuses {
+                    if let StatusBody::Json(ty) = &mut status.body {
+                        ty.rename(renames);
+                    }
+                }
+            }
+            Success::Empty | Success::Bytes => {}
+        }
+        if let Some(pagination) = &mut self.pagination {
+            pagination.item.rename(renames);
+        }
+    }
 }
 
 /// Where a parameter is sent.

@@ -1,8 +1,11 @@
 //! Turning API names into Rust identifiers that are valid, idiomatic and collision-free.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
+
+use crate::NameSettings;
+use crate::error::Error;
 
 /// Words that cannot be identifiers. Raw identifiers (`r#type`) would work but read badly at
 /// every use site, so a trailing underscore is added instead (`type_`).
@@ -131,6 +134,87 @@ impl Namespace {
     pub(crate) fn is_taken(&self, name: &str) -> bool {
         self.taken.contains(name)
     }
+}
+
+/// The names `settings` gives the types `named` (the generator's name -> the JSON pointer of the
+/// type's schema): the generator's name -> the chosen one, for every name that changes. The
+/// chosen names must stay distinct from each other, from the unchanged ones and from `fixed`
+/// (names the crate uses for something else), and every setting must apply to some type, so a
+/// stale one is noticed rather than silently ignored.
+pub(crate) fn settle(
+    named: &BTreeMap<&str, &str>,
+    fixed: &[&str],
+    settings: &NameSettings,
+) -> Result<BTreeMap<String, String>, Error> {
+    let fail = |message: String| Err(Error::Names { message });
+    if settings.strip_prefixes.is_empty() && settings.rename.is_empty() {
+        return Ok(BTreeMap::new());
+    }
+    for (old, new) in &settings.rename {
+        if model(new) != *new {
+            return fail(format!(
+                "`{old}` cannot be renamed to `{new}`: not a type name (UpperCamelCase letters \
+                 and digits, not a keyword, not ending in `Builder` or `Success` like an `api` \
+                 item)"
+            ));
+        }
+    }
+    let mut used_prefixes = BTreeSet::new();
+    let mut used_renames = BTreeSet::new();
+    // Chosen name -> the generator's name of the type that has it.
+    let mut owners: BTreeMap<String, &str> = BTreeMap::new();
+    let mut renames = BTreeMap::new();
+    for &name in named.keys() {
+        let chosen = match settings.rename.get(name) {
+            Some(new) => {
+                used_renames.insert(name);
+                new.as_str()
+            }
+            None => (settings.strip_prefixes.iter())
+                .find_map(|prefix| {
+                    let rest = name.strip_prefix(prefix.as_str())?;
+                    // Only a whole word goes, and never into a name the generator would not give.
+                    let whole_word = rest.starts_with(|c: char| c.is_ascii_uppercase());
+                    (whole_word && model(rest) == rest).then(|| {
+                        used_prefixes.insert(prefix.as_str());
+                        rest
+                    })
+                })
+                .unwrap_or(name),
+        };
+        if let Some(other) = owners.insert(chosen.to_owned(), name) {
+            let (first, second) = (other.min(name), other.max(name));
+            return fail(format!(
+                "`{first}` ({}) and `{second}` ({}) would both be called `{chosen}`",
+                named[first], named[second]
+            ));
+        }
+        if chosen != name {
+            renames.insert(name.to_owned(), chosen.to_owned());
+        }
+    }
+    for (chosen, name) in &owners {
+        if chosen != name && fixed.contains(&chosen.as_str()) {
+            return fail(format!(
+                "`{name}` ({}) would be called `{chosen}`, a name the crate already uses",
+                named[name]
+            ));
+        }
+    }
+    if let Some(prefix) =
+        (settings.strip_prefixes.iter()).find(|p| !used_prefixes.contains(p.as_str()))
+    {
+        return fail(format!(
+            "no type name starts with the prefix `{prefix}` to strip"
+        ));
+    }
+    if let Some(old) = (settings.rename.keys()).find(|old| !used_renames.contains(old.as_str())) {
+        return fail(format!(
+            "no type is called `{old}` to rename (renames name a type by the name the generator \
+             gives it, before `strip_prefixes`)"
+        ));
+    }
+    Ok(renames)
 }
 
 #[cfg(test)]

@@ -140,7 +140,7 @@ fn locate_in(source: &Value, error: Error) -> Error {
             pointer: existing(pointer),
             message,
         },
-        syntax @ Error::Syntax { .. } => syntax,
+        unlocated @ (Error::Syntax { .. } | Error::Names { .. }) => unlocated,
     }
 }
 

@@ -107,6 +107,7 @@ fixtures! {
     success_statuses,
     success_body_or_empty,
     read_only_write_only,
+    read_only_beside_ref,
     type_array_null,
     untagged_operations,
     request_bodies,

@@ -81,6 +81,7 @@ fn every_fixture_compiles_without_warnings() {
             } else {
                 codegen::Surface::Client
             },
+            names: codegen::NameSettings::default(),
         };
         let output = codegen::generate(&spec, &settings)
             .unwrap_or_else(|e| panic!("{}: {e}", path.display()));

@@ -398,6 +398,7 @@ mod tests {
             spec_version: "1.11.1".into(),
             sha256: sha256.into(),
             surface: codegen::Surface::Client,
+            names: codegen::NameSettings::default(),
         }
     }
 

@@ -82,6 +82,7 @@ fn generate_api(root: &Path, api: &Api, text: &str) -> Result<GeneratedCrate> {
     let settings = codegen::Settings {
         spec_source: api.url.clone(),
         surface: api.surface,
+        names: api.names.clone(),
         ..codegen::Settings::new(
             &api.crate_name,
             &api.crate_version,
@@ -1279,6 +1280,7 @@ components:",
             spec_version: String::new(),
             sha256: String::new(),
             surface: codegen::Surface::Client,
+            names: codegen::NameSettings::default(),
         };
         let crates = vec![
             (api("magicline"), generated("Magicline API", 134)),

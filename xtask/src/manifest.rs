@@ -37,6 +37,9 @@ pub struct Api {
     /// What the crate contains: optional key `surface`, `"client"` (the default) or `"models"`
     /// (only the schemas' types, for a document of calls made *to* us, such as webhooks).
     pub surface: codegen::Surface,
+    /// Names chosen for the crate's types: optional table `[api.names]` with
+    /// `strip_prefixes = ["Prefix"]` and `rename = { GeneratedName = "ChosenName" }`.
+    pub names: codegen::NameSettings,
 }
 
 impl Api {
@@ -107,6 +110,11 @@ impl Manifest {
                         "`[[api]]` number {}: `surface` must be \"client\" or \"models\"",
                         index + 1
                     ),
+                },
+                names: match table.get("names") {
+                    None => codegen::NameSettings::default(),
+                    Some(item) => name_settings(item)
+                        .with_context(|| format!("`[[api]]` number {}: `names`", index + 1))?,
                 },
             };
             for (key, value) in [("file", &api.file), ("crate", &api.crate_name)] {
@@ -189,6 +197,42 @@ impl std::fmt::Display for Manifest {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         self.document.fmt(f)
     }
+}
+
+/// The `[api.names]` table: `strip_prefixes`, a list of strings, and `rename`, a table of strings.
+pub fn name_settings(item: &Item) -> Result<codegen::NameSettings> {
+    let Some(table) = item.as_table_like() else {
+        bail!("expected a table");
+    };
+    let mut settings = codegen::NameSettings::default();
+    for (key, value) in table.iter() {
+        match key {
+            "strip_prefixes" => {
+                let Some(list) = value.as_array() else {
+                    bail!("`strip_prefixes` must be a list of strings");
+                };
+                for prefix in list {
+                    let Some(prefix) = prefix.as_str() else {
+                        bail!("`strip_prefixes` must be a list of strings");
+                    };
+                    settings.strip_prefixes.push(prefix.to_owned());
+                }
+            }
+            "rename" => {
+                let Some(renames) = value.as_table_like() else {
+                    bail!("`rename` must be a table of `OldName = \"NewName\"`");
+                };
+                for (old, new) in renames.iter() {
+                    let Some(new) = new.as_str() else {
+                        bail!("`rename.{old}` must be a string");
+                    };
+                    settings.rename.insert(old.to_owned(), new.to_owned());
+                }
+            }
+            other => bail!("unknown key `{other}` (expected `strip_prefixes` or `rename`)"),
+        }
+    }
+    Ok(settings)
 }
 
 fn is_plain_file_name(name: &str) -> bool {
@@ -294,6 +338,28 @@ sha256 = "bbbb"
         assert_eq!(
             manifest.to_string(),
             std::fs::read_to_string(crate::project_root().join(MANIFEST_PATH)).unwrap()
+        );
+    }
+
+    #[test]
+    fn reads_the_name_settings() {
+        let named = MANIFEST.replace(
+            "sha256 = \"aaaa\"\n",
+            "sha256 = \"aaaa\"\n\n[api.names]\nstrip_prefixes = [\"OpenApiV1\"]\n\
+             rename = { OpenApiV1Block = \"StudioBlock\" }\n",
+        );
+        let manifest = Manifest::parse(&named).unwrap();
+        let names = &manifest.apis()[0].names;
+        assert_eq!(names.strip_prefixes, ["OpenApiV1"]);
+        assert_eq!(names.rename["OpenApiV1Block"], "StudioBlock");
+        assert_eq!(manifest.apis()[1].names, codegen::NameSettings::default());
+
+        let wrong = named.replace("strip_prefixes", "strip");
+        let error = Manifest::parse(&wrong).unwrap_err();
+        assert_eq!(
+            format!("{error:#}"),
+            "`[[api]]` number 1: `names`: unknown key `strip` (expected `strip_prefixes` or \
+             `rename`)"
         );
     }
 

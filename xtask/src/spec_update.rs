@@ -372,6 +372,7 @@ components:
             spec_version: "1.0".into(),
             sha256: sha256.into(),
             surface: codegen::Surface::Client,
+            names: codegen::NameSettings::default(),
         }
     }
 

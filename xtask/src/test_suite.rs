@@ -143,9 +143,10 @@ pub const QUICK_PACKAGES: &[&str] = &[
 
 /// The test targets (`<package>/tests/<name>.rs`) the quick tier runs, besides every unit test.
 pub const QUICK_TESTS: &[&str] = &[
-    // codegen: snapshots of small fixture specs, errors and warnings.
+    // codegen: snapshots of small fixture specs, errors and warnings, name settings.
     "snapshots",
     "errors",
+    "names",
     // specdiff: reports of spec pairs.
     "fixtures",
     "real_specs",
@@ -526,7 +527,7 @@ mod tests {
         assert_eq!(steps(Tier::Quick), [Step::FetchSpecs, Step::QuickTests]);
         assert_eq!(
             Step::QuickTests.to_string(),
-            "cargo test: unit tests of 6 packages, 19 quick test targets"
+            "cargo test: unit tests of 6 packages, 20 quick test targets"
         );
         let command = quick_test_args().join(" ");
         assert!(

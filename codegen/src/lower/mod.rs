@@ -20,17 +20,19 @@ mod sizes;
 
 pub(crate) use operations::is_json;
 
-use crate::Surface;
+use std::collections::BTreeMap;
+
 use crate::error::Error;
 use crate::model::{Api, ApiInfo, Model};
 use crate::spec::Spec;
+use crate::{NameSettings, Surface};
 
 /// Lowers `spec` into the [`Model`] of its crate with `surface` (see [`crate::lower()`]).
-pub(crate) fn lower(spec: &Spec, surface: Surface) -> Result<Model, Error> {
-    lower_unlocated(spec, surface).map_err(|error| spec.locate(error))
+pub(crate) fn lower(spec: &Spec, surface: Surface, names: &NameSettings) -> Result<Model, Error> {
+    lower_unlocated(spec, surface, names).map_err(|error| spec.locate(error))
 }
 
-fn lower_unlocated(spec: &Spec, surface: Surface) -> Result<Model, Error> {
+fn lower_unlocated(spec: &Spec, surface: Surface, names: &NameSettings) -> Result<Model, Error> {
     let api = spec.openapi();
     let mut types = schemas::TypeSpace::new(api, spec.resolver())?;
     let mut operations = match surface {
@@ -50,19 +52,35 @@ fn lower_unlocated(spec: &Spec, surface: Surface) -> Result<Model, Error> {
     warnings.sort();
     warnings.dedup();
     let features = features::plan(&types, &operations);
-    Ok(Model {
+    let mut model = Model {
         info: api_info(api),
         surface,
         types,
         components,
         api: operations,
         features,
+        renamed_types: BTreeMap::new(),
         warnings: {
             let mut all = spec.warnings().to_vec();
             all.extend(warnings);
             all
         },
-    })
+    };
+    apply_names(names, &mut model)?;
+    Ok(model)
+}
+
+/// Gives the types the names `settings` chooses, once every type is named (so each name still
+/// depends only on its place in the document, plus the settings).
+fn apply_names(settings: &NameSettings, model: &mut Model) -> Result<(), Error> {
+    let named: BTreeMap<&str, &str> = (model.types.iter())
+        .map(|(name, def)| (name.as_str(), def.pointer()))
+        .collect();
+    let mut fixed: Vec<&str> = schemas::RESERVED_TYPE_NAMES.to_vec();
+    fixed.extend(model.api.error_bodies.iter().map(|body| body.name.as_str()));
+    let renames = crate::names::settle(&named, &fixed, settings)?;
+    model.rename_types(&renames);
+    Ok(())
 }
 
 /// What the document says about itself, as far as it shapes the crate.

@@ -20,7 +20,7 @@ use crate::names::{self, Namespace};
 use crate::refs::{Resolver, component_key};
 
 /// Names a generated crate's prelude already uses; a schema called `String` becomes `String2`.
-const RESERVED_TYPE_NAMES: &[&str] = &[
+pub(crate) const RESERVED_TYPE_NAMES: &[&str] = &[
     "Option",
     "Some",
     "None",
@@ -390,15 +390,15 @@ impl<'a> TypeSpace<'a> {
             let property_pointer = pointer.join("properties").join(wire_name);
             let hint = format!("{parent}{}", names::camel(wire_name));
             let ty = self.schema_type(&unbox(property), &hint, &property_pointer)?;
-            let (doc, deprecated, nullable, one_way) = match property {
+            let (doc, deprecated, nullable) = match property {
                 ReferenceOr::Item(schema) => {
                     let data = &schema.schema_data;
                     let doc = docs::doc_text(data.description.as_deref(), data.example.as_ref());
-                    let one_way = data.read_only || data.write_only;
-                    (doc, data.deprecated, data.nullable, one_way)
+                    (doc, data.deprecated, data.nullable)
                 }
-                ReferenceOr::Reference { .. } => (String::new(), false, false, false),
+                ReferenceOr::Reference { .. } => (String::new(), false, false),
             };
+            let one_way = self.is_one_way(&unbox(property), 0);
             // A `readOnly` property is required only in what the server sends and a
             // `writeOnly` one only in what it receives; one type serves both directions, so
             // neither is required: a request value is built without the server's fields (and
@@ -421,6 +421,32 @@ impl<'a> TypeSpace<'a> {
             });
         }
         Ok(fields)
+    }
+
+    /// Whether a property is `readOnly` or `writeOnly`, wherever the document says so: on the
+    /// property, beside its `$ref` (a 3.1 `$ref` with siblings is read as `allOf: [{$ref}]`
+    /// plus the siblings), on a member of its `allOf`, or on a schema it references. The
+    /// marker describes the value at that place however the schema is spelled.
+    fn is_one_way(&self, schema: &ReferenceOr<Schema>, depth: usize) -> bool {
+        // Deeper than any real document nests markers; also ends reference cycles.
+        if depth > 16 {
+            return false;
+        }
+        let Ok(schema) = self.resolve(schema, &Pointer::root()) else {
+            return false;
+        };
+        let data = &schema.schema_data;
+        if data.read_only || data.write_only {
+            return true;
+        }
+        let all_of = match &schema.schema_kind {
+            SchemaKind::AllOf { all_of } => all_of,
+            SchemaKind::Any(any) => &any.all_of,
+            _ => return false,
+        };
+        all_of
+            .iter()
+            .any(|member| self.is_one_way(member, depth + 1))
     }
 
     fn define_enum(

@@ -32,16 +32,21 @@ pub mod sample;
 
 use sample::{Purpose, Sampler};
 
-/// Generates the contract calls for `spec`'s client crate, called `crate_name`.
+/// Generates the contract calls for `spec`'s client crate, called `crate_name`, its types
+/// named as `names` says.
 ///
 /// The result defines `OPERATIONS` (one `workspace_tests::contract::Operation` per operation,
 /// in spec order: id, method, path, documented statuses, a function that performs the call and
 /// one that decodes a response body of a given status into the generated type), `ENUMS` (every
 /// generated enum with its wire values) and `decode_component` (component schema key -> decode
 /// into its generated type).
-pub fn generate(spec: &Spec, crate_name: &str) -> Result<String, Error> {
+pub fn generate(
+    spec: &Spec,
+    crate_name: &str,
+    names: &codegen::NameSettings,
+) -> Result<String, Error> {
     let api = spec.openapi();
-    let lowered = codegen::lower(spec, codegen::Surface::Client)?;
+    let lowered = codegen::lower_named(spec, codegen::Surface::Client, names)?;
     let model = &lowered.api;
     let refs = spec.resolver();
     let document = refs.document();
