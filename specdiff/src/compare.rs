@@ -19,11 +19,56 @@ use Severity::{Breaking, NonBreaking};
 /// Every change from `old` to `new`, unsorted.
 pub(crate) fn changes(old: &Model, new: &Model) -> Vec<Change> {
     let mut out = Changes::default();
+    let renames = renamed_types(old, new);
+    for (before, after) in &renames {
+        let detail = format!("renamed to `{after}`");
+        let cause = new.types[after].pointer();
+        out.push(
+            TypeRenamed,
+            Item::Type(before.clone()),
+            Breaking,
+            detail,
+            cause,
+        );
+    }
+    // The old model with the new names: the rest of the comparison sees each renamed type as
+    // the same type, so its mentions are unchanged and its own changes are listed once.
+    let renamed_old;
+    let old = if renames.is_empty() {
+        old
+    } else {
+        renamed_old = {
+            let mut model = old.clone();
+            model.rename_types(&renames);
+            model
+        };
+        &renamed_old
+    };
     types(old, new, &mut out);
     error_bodies(old, new, &mut out);
     groups(old, new, &mut out);
     features(old, new, &mut out);
     out.0
+}
+
+/// The types `new` calls otherwise than `old` (old name -> new name). Each model records the
+/// name the generator gave each type its name settings renamed ([`Model::renamed_types`]): a
+/// type is the same type when the generator gave it the same name, whatever the settings made
+/// of it on each side.
+fn renamed_types(old: &Model, new: &Model) -> BTreeMap<String, String> {
+    let generated: BTreeMap<&str, &str> = (old.renamed_types.iter())
+        .map(|(generated, used)| (used.as_str(), generated.as_str()))
+        .collect();
+    (old.types.keys())
+        .filter_map(|name| {
+            let generated = generated.get(name.as_str()).copied().unwrap_or(name);
+            let now = new
+                .renamed_types
+                .get(generated)
+                .map_or(generated, String::as_str);
+            (now != name && new.types.contains_key(now)).then(|| (name.clone(), now.to_owned()))
+        })
+        .collect()
 }
 
 #[derive(Default)]
@@ -776,7 +821,7 @@ fn operation_changes(group: &Group, a: &OperationDef, b: &OperationDef, out: &mu
 
 /// A changed response type; for the same success enum on both sides, its variants' changes.
 fn success_changes(item: Item, a: &OperationDef, b: &OperationDef, out: &mut Changes) {
-    match (&a.success, &b.success) {
+    match (same_rust(&a.success), same_rust(&b.success)) {
         (
             Success::Several {
                 name: old_name,
@@ -799,13 +844,22 @@ fn success_changes(item: Item, a: &OperationDef, b: &OperationDef, out: &mut Cha
     }
 }
 
+/// The success as the Rust user sees it: an operation without documented responses returns
+/// bytes, as one documenting a body that is not JSON does.
+fn same_rust(success: &Success) -> &Success {
+    match success {
+        Success::Undocumented => &Success::Bytes,
+        other => other,
+    }
+}
+
 /// The response type as text: `Customer`, `()`, `Bytes`, or a success enum with its variants
 /// (`api::CreateCustomerSuccess { Ok(Customer), NoContent }`).
 fn success(success: &Success) -> String {
     match success {
         Success::Json(ty) => ty.to_string(),
         Success::Empty => "()".to_owned(),
-        Success::Bytes => "Bytes".to_owned(),
+        Success::Bytes | Success::Undocumented => "Bytes".to_owned(),
         Success::Several { name, statuses } => {
             let variants: Vec<String> = success_variants(statuses)
                 .iter()

@@ -50,6 +50,20 @@ pub fn diff_surface(
     ))
 }
 
+/// Like [`diff_surface`], each side's types named as its name settings say: a type the
+/// settings name otherwise on the new side is reported as renamed (`type renamed`), not as one
+/// type removed and another added.
+pub fn diff_named(
+    old: (&codegen::Spec, &codegen::NameSettings),
+    new: (&codegen::Spec, &codegen::NameSettings),
+    surface: codegen::Surface,
+) -> Result<Report, codegen::Error> {
+    Ok(diff_models(
+        &codegen::lower_named(old.0, surface, old.1)?,
+        &codegen::lower_named(new.0, surface, new.1)?,
+    ))
+}
+
 /// Compares two models. The changes come sorted by item, then kind.
 pub fn diff_models(old: &codegen::model::Model, new: &codegen::model::Model) -> Report {
     let info = |model: &codegen::model::Model| DocumentInfo {

@@ -49,6 +49,9 @@ pub enum ChangeKind {
     TypeRemoved,
     /// A type changed what it is (struct, enum, alias) or what it aliases.
     TypeChanged,
+    /// A type of `models` has another name (the name settings changed): the same schema, so its
+    /// other changes are listed under the new name.
+    TypeRenamed,
     /// A new field.
     FieldAdded,
     /// A field is gone.
@@ -99,10 +102,11 @@ pub enum ChangeKind {
 
 impl ChangeKind {
     /// Every kind, in declaration order.
-    pub const ALL: [ChangeKind; 26] = [
+    pub const ALL: [ChangeKind; 27] = [
         ChangeKind::TypeAdded,
         ChangeKind::TypeRemoved,
         ChangeKind::TypeChanged,
+        ChangeKind::TypeRenamed,
         ChangeKind::FieldAdded,
         ChangeKind::FieldRemoved,
         ChangeKind::FieldTypeChanged,
@@ -134,6 +138,7 @@ impl ChangeKind {
             ChangeKind::TypeAdded => "type_added",
             ChangeKind::TypeRemoved => "type_removed",
             ChangeKind::TypeChanged => "type_changed",
+            ChangeKind::TypeRenamed => "type_renamed",
             ChangeKind::FieldAdded => "field_added",
             ChangeKind::FieldRemoved => "field_removed",
             ChangeKind::FieldTypeChanged => "field_type_changed",

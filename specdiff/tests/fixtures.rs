@@ -110,6 +110,76 @@ fn enum_values_added_are_additions_and_removed_ones_break() {
     );
 }
 
+/// The pair `tests/pairs/<name>/{old,new}.yaml`, each side named as its settings say.
+fn pair_named(name: &str, old: &codegen::NameSettings, new: &codegen::NameSettings) -> Report {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/pairs")
+        .join(name);
+    let read = |side: &str| {
+        let text = std::fs::read_to_string(dir.join(format!("{side}.yaml"))).unwrap();
+        codegen::Spec::parse(&text).unwrap()
+    };
+    let surface = codegen::Surface::Client;
+    specdiff::diff_named((&read("old"), old), (&read("new"), new), surface).unwrap()
+}
+
+fn renames(pairs: &[(&str, &str)]) -> codegen::NameSettings {
+    codegen::NameSettings {
+        strip_prefixes: Vec::new(),
+        rename: (pairs.iter())
+            .map(|(old, new)| ((*old).to_owned(), (*new).to_owned()))
+            .collect(),
+    }
+}
+
+#[test]
+fn a_type_the_name_settings_rename_is_renamed_and_its_changes_follow_it() {
+    let plain = codegen::NameSettings::default();
+    let named = renames(&[("Pet", "Animal"), ("PetKind", "AnimalKind")]);
+    let report = pair_named("enum_values", &plain, &named);
+    // Not removed and added; mentions of the type (the response of `create_pet`) unchanged.
+    expect(
+        &report,
+        &[
+            (VariantAdded, "models::AnimalKind::Bird", NonBreaking),
+            (VariantRemoved, "models::AnimalKind::Cat", Breaking),
+            (TypeRenamed, "models::Pet", Breaking),
+            (TypeRenamed, "models::PetKind", Breaking),
+        ],
+    );
+    let renamed = report.of_kind(TypeRenamed).next().unwrap();
+    assert_eq!(renamed.detail, "renamed to `Animal`");
+    assert_eq!(renamed.cause, "#/components/schemas/Pet");
+    let markdown = report.to_markdown();
+    assert!(
+        markdown.contains("`models::Pet`") && markdown.contains("renamed to `Animal`"),
+        "{markdown}"
+    );
+    assert_eq!(report.suggested_bump("0.3.1").unwrap(), "0.4.0");
+
+    // Taking the renames back renames the types back.
+    expect(
+        &pair_named("enum_values", &named, &plain),
+        &[
+            (TypeRenamed, "models::Animal", Breaking),
+            (TypeRenamed, "models::AnimalKind", Breaking),
+            (VariantAdded, "models::PetKind::Bird", NonBreaking),
+            (VariantRemoved, "models::PetKind::Cat", Breaking),
+        ],
+    );
+    // The same settings on both sides rename nothing.
+    let kinds = |report: &Report| -> Vec<(ChangeKind, String)> {
+        (report.changes.iter())
+            .map(|c| (c.kind, c.item.to_string()))
+            .collect()
+    };
+    let one = renames(&[("Pet", "Animal")]);
+    assert_eq!(
+        kinds(&pair_named("operation_added", &one, &one)),
+        kinds(&pair("operation_added"))
+    );
+}
+
 #[test]
 fn a_binary_format_on_a_json_string_changes_nothing_in_rust() {
     expect(&pair("binary_format_in_json"), &[]);

@@ -38,6 +38,13 @@ pub struct DiffArgs {
     /// How to print the report.
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
+    /// Name OLD's types as the manifest's `[api.names]` of this api says (`openapi`).
+    #[arg(long, value_name = "API")]
+    pub old_names: Option<String>,
+    /// Name NEW's types as the manifest's `[api.names]` of this api says: after a change of the
+    /// name settings, `diff SPEC SPEC --new-names API` lists the renames.
+    #[arg(long, value_name = "API")]
+    pub new_names: Option<String>,
 }
 
 /// How `cargo xtask diff` prints its report.
@@ -53,8 +60,14 @@ pub enum Format {
 pub fn diff(args: &DiffArgs) -> Result<(String, bool)> {
     let old = read_spec(&args.old)?;
     let new = read_spec(&args.new)?;
-    let report =
-        specdiff::diff(&old, &new).context("cannot lower the specs into the generator's model")?;
+    let old_names = name_settings(args.old_names.as_deref())?;
+    let new_names = name_settings(args.new_names.as_deref())?;
+    let report = specdiff::diff_named(
+        (&old, &old_names),
+        (&new, &new_names),
+        codegen::Surface::Client,
+    )
+    .context("cannot lower the specs into the generator's model")?;
     let text = match args.format {
         Format::Markdown => report.to_markdown(),
         // `{:#}` is serde_json's pretty printing.
@@ -95,6 +108,19 @@ pub fn run(args: &DiffArgs) -> u8 {
     }
 }
 
+/// The name settings of the manifest's api `api`; none without one.
+fn name_settings(api: Option<&str>) -> Result<codegen::NameSettings> {
+    let Some(api) = api else {
+        return Ok(codegen::NameSettings::default());
+    };
+    let manifest = crate::manifest::Manifest::load(&crate::project_root())?;
+    let found = manifest.apis().iter().find(|entry| entry.name == api);
+    Ok(found
+        .with_context(|| format!("the manifest has no api `{api}`"))?
+        .names
+        .clone())
+}
+
 /// Reads and parses one spec with the generator's own parser, so the error is the one
 /// `cargo xtask generate` would give, with the file name in front.
 fn read_spec(path: &Path) -> Result<codegen::Spec> {
@@ -122,6 +148,8 @@ mod tests {
             old: fixture("operations", "old"),
             new: fixture("operations", "new"),
             format: Format::Markdown,
+            old_names: None,
+            new_names: None,
         };
         let (text, breaking) = diff(&args).unwrap();
         assert!(breaking);
@@ -137,6 +165,8 @@ mod tests {
             old: fixture("refs", "old"),
             new: fixture("refs", "new"),
             format: Format::Json,
+            old_names: None,
+            new_names: None,
         };
         let (text, breaking) = diff(&args).unwrap();
         assert!(!breaking);
@@ -157,6 +187,8 @@ mod tests {
             old: fixture("refs", "old"),
             new: invalid.clone(),
             format: Format::Markdown,
+            old_names: None,
+            new_names: None,
         };
         let error = format!("{:#}", diff(&args).unwrap_err());
         assert!(
@@ -172,6 +204,8 @@ mod tests {
             old: missing.clone(),
             new: fixture("refs", "new"),
             format: Format::Markdown,
+            old_names: None,
+            new_names: None,
         };
         let error = diff(&args).unwrap_err().to_string();
         assert_eq!(error, format!("cannot read {}", missing.display()));

@@ -90,7 +90,9 @@ impl SpecUpdate {
             .with_context(|| format!("cannot read {}", baseline.display()))?;
         let old = parse(&old_text, &baseline)?;
         let new = parse(new_text, Path::new(&api.file))?;
-        let mut report = specdiff::diff_surface(&old, &new, api.surface).with_context(|| {
+        let names = &api.names;
+        let report = specdiff::diff_named((&old, names), (&new, names), api.surface);
+        let mut report = report.with_context(|| {
             format!(
                 "cannot lower {} or {} into the generator's model",
                 baseline.display(),
