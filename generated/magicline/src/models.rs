@@ -77,30 +77,30 @@ impl AccessMediumDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CardNumber => "CARD_NUMBER",
-            Self::Pin => "PIN",
-            Self::Barcode => "BARCODE",
-            Self::WalletPass => "WALLET_PASS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for AccessMediumDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CARD_NUMBER" => Self::CardNumber,
-            "PIN" => Self::Pin,
-            "BARCODE" => Self::Barcode,
-            "WALLET_PASS" => Self::WalletPass,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::CardNumber,
+        Self::Pin,
+        Self::Barcode,
+        Self::WalletPass,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -111,7 +111,7 @@ impl std::str::FromStr for AccessMediumDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -311,34 +311,32 @@ impl AccountPreviewItemChargeType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::MembershipCharge => "MEMBERSHIP_CHARGE",
-            Self::BonusPeriodCharge => "BONUS_PERIOD_CHARGE",
-            Self::ContractIdlePeriodCharge => "CONTRACT_IDLE_PERIOD_CHARGE",
-            Self::IdlePeriodCharge => "IDLE_PERIOD_CHARGE",
-            Self::TrialPeriodCharge => "TRIAL_PERIOD_CHARGE",
-            Self::FlatFee => "FLAT_FEE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AccountPreviewItemChargeType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBERSHIP_CHARGE" => Self::MembershipCharge,
-            "BONUS_PERIOD_CHARGE" => Self::BonusPeriodCharge,
-            "CONTRACT_IDLE_PERIOD_CHARGE" => Self::ContractIdlePeriodCharge,
-            "IDLE_PERIOD_CHARGE" => Self::IdlePeriodCharge,
-            "TRIAL_PERIOD_CHARGE" => Self::TrialPeriodCharge,
-            "FLAT_FEE" => Self::FlatFee,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::MembershipCharge,
+        Self::BonusPeriodCharge,
+        Self::ContractIdlePeriodCharge,
+        Self::IdlePeriodCharge,
+        Self::TrialPeriodCharge,
+        Self::FlatFee,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -349,7 +347,7 @@ impl std::str::FromStr for AccountPreviewItemChargeType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -504,32 +502,31 @@ impl AdditionalInformationFieldType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "BOOLEAN",
-            Self::Date => "DATE",
-            Self::List => "LIST",
-            Self::Numeric => "NUMERIC",
-            Self::Text => "TEXT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for AdditionalInformationFieldType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOLEAN" => Self::Boolean,
-            "DATE" => Self::Date,
-            "LIST" => Self::List,
-            "NUMERIC" => Self::Numeric,
-            "TEXT" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Boolean,
+        Self::Date,
+        Self::List,
+        Self::Numeric,
+        Self::Text,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -540,7 +537,7 @@ impl std::str::FromStr for AdditionalInformationFieldType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -934,28 +931,29 @@ impl AdditionalModuleContractExtendedContractCancelationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "CANCELED",
-            Self::PendingVerification => "PENDING_VERIFICATION",
-            Self::PendingWithdrawalVerification => "PENDING_WITHDRAWAL_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleContractExtendedContractCancelationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CANCELED" => Self::Canceled,
-            "PENDING_VERIFICATION" => Self::PendingVerification,
-            "PENDING_WITHDRAWAL_VERIFICATION" => Self::PendingWithdrawalVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Canceled,
+        Self::PendingVerification,
+        Self::PendingWithdrawalVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -966,7 +964,7 @@ impl std::str::FromStr for AdditionalModuleContractExtendedContractCancelationSt
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1121,50 +1119,32 @@ impl AdditionalModuleContractValidationStatusValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdditionalModuleContractAlreadyPurchased => {
-                "ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED"
-            }
-            Self::AdditionalModuleContractInvalidStatus => {
-                "ADDITIONAL_MODULE_CONTRACT_INVALID_STATUS"
-            }
-            Self::AdditionalModuleNotFound => "ADDITIONAL_MODULE_NOT_FOUND",
-            Self::AdditionalModuleNotOnlinePurchasable => {
-                "ADDITIONAL_MODULE_NOT_ONLINE_PURCHASABLE"
-            }
-            Self::AdditionalModuleTrialPeriodNotBookable => {
-                "ADDITIONAL_MODULE_TRIAL_PERIOD_NOT_BOOKABLE"
-            }
-            Self::AdditionalModulePurchasable => "ADDITIONAL_MODULE_PURCHASABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleContractValidationStatusValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED" => {
-                Self::AdditionalModuleContractAlreadyPurchased
-            }
-            "ADDITIONAL_MODULE_CONTRACT_INVALID_STATUS" => {
-                Self::AdditionalModuleContractInvalidStatus
-            }
-            "ADDITIONAL_MODULE_NOT_FOUND" => Self::AdditionalModuleNotFound,
-            "ADDITIONAL_MODULE_NOT_ONLINE_PURCHASABLE" => {
-                Self::AdditionalModuleNotOnlinePurchasable
-            }
-            "ADDITIONAL_MODULE_TRIAL_PERIOD_NOT_BOOKABLE" => {
-                Self::AdditionalModuleTrialPeriodNotBookable
-            }
-            "ADDITIONAL_MODULE_PURCHASABLE" => Self::AdditionalModulePurchasable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::AdditionalModuleContractAlreadyPurchased,
+        Self::AdditionalModuleContractInvalidStatus,
+        Self::AdditionalModuleNotFound,
+        Self::AdditionalModuleNotOnlinePurchasable,
+        Self::AdditionalModuleTrialPeriodNotBookable,
+        Self::AdditionalModulePurchasable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1175,7 +1155,7 @@ impl std::str::FromStr for AdditionalModuleContractValidationStatusValidationSta
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1268,26 +1248,25 @@ impl AdditionalModuleExtensionExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::New => "NEW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleExtensionExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TERM_EXTENSION" => Self::TermExtension,
-            "NEW" => Self::New,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::TermExtension, Self::New];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1298,7 +1277,7 @@ impl std::str::FromStr for AdditionalModuleExtensionExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1439,46 +1418,38 @@ impl AdditionalModuleMonthDayToPriceMonthDayMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleMonthDayToPriceMonthDayMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1489,7 +1460,7 @@ impl std::str::FromStr for AdditionalModuleMonthDayToPriceMonthDayMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1632,32 +1603,31 @@ impl AdditionalModulePaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "FREE",
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModulePaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FREE" => Self::Free,
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Free,
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1668,7 +1638,7 @@ impl std::str::FromStr for AdditionalModulePaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1853,26 +1823,25 @@ impl AddressStatusType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Valid => "VALID",
-            Self::Invalid => "INVALID",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for AddressStatusType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VALID" => Self::Valid,
-            "INVALID" => Self::Invalid,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Valid, Self::Invalid];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1883,7 +1852,7 @@ impl std::str::FromStr for AddressStatusType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2203,28 +2172,25 @@ impl AppointmentBookingResultAppointmentStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Planned => "PLANNED",
-            Self::Canceled => "CANCELED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultAppointmentStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PLANNED" => Self::Planned,
-            "CANCELED" => Self::Canceled,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Planned, Self::Canceled, Self::Completed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2235,7 +2201,7 @@ impl std::str::FromStr for AppointmentBookingResultAppointmentStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2293,28 +2259,29 @@ impl AppointmentBookingResultBookingStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Booked => "BOOKED",
-            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultBookingStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOKED" => Self::Booked,
-            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
-            "CANCELED" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Booked,
+        Self::BookedWithConfirmationRequired,
+        Self::Canceled,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2325,7 +2292,7 @@ impl std::str::FromStr for AppointmentBookingResultBookingStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2383,28 +2350,29 @@ impl AppointmentBookingResultParticipantStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Participating => "PARTICIPATING",
-            Self::NotParticipating => "NOT_PARTICIPATING",
-            Self::Unset => "UNSET",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultParticipantStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PARTICIPATING" => Self::Participating,
-            "NOT_PARTICIPATING" => Self::NotParticipating,
-            "UNSET" => Self::Unset,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Participating,
+        Self::NotParticipating,
+        Self::Unset,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2415,7 +2383,7 @@ impl std::str::FromStr for AppointmentBookingResultParticipantStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2607,28 +2575,25 @@ impl AppointmentBookingResultWithCustomerIdAppointmentStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Planned => "PLANNED",
-            Self::Canceled => "CANCELED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdAppointmentStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PLANNED" => Self::Planned,
-            "CANCELED" => Self::Canceled,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Planned, Self::Canceled, Self::Completed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2639,7 +2604,7 @@ impl std::str::FromStr for AppointmentBookingResultWithCustomerIdAppointmentStat
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2698,28 +2663,29 @@ impl AppointmentBookingResultWithCustomerIdBookingStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Booked => "BOOKED",
-            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdBookingStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOKED" => Self::Booked,
-            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
-            "CANCELED" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Booked,
+        Self::BookedWithConfirmationRequired,
+        Self::Canceled,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2730,7 +2696,7 @@ impl std::str::FromStr for AppointmentBookingResultWithCustomerIdBookingStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2789,28 +2755,29 @@ impl AppointmentBookingResultWithCustomerIdParticipantStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Participating => "PARTICIPATING",
-            Self::NotParticipating => "NOT_PARTICIPATING",
-            Self::Unset => "UNSET",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdParticipantStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PARTICIPATING" => Self::Participating,
-            "NOT_PARTICIPATING" => Self::NotParticipating,
-            "UNSET" => Self::Unset,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Participating,
+        Self::NotParticipating,
+        Self::Unset,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2821,7 +2788,7 @@ impl std::str::FromStr for AppointmentBookingResultWithCustomerIdParticipantStat
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2935,66 +2902,40 @@ impl AppointmentBookingValidationResultValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PastStartDateTime => "PAST_START_DATE_TIME",
-            Self::EndDateTimeNotAfterStartDateTime => {
-                "END_DATE_TIME_NOT_AFTER_START_DATE_TIME"
-            }
-            Self::PeriodDoesNotMatch => "PERIOD_DOES_NOT_MATCH",
-            Self::CustomerInOtherBooking => "CUSTOMER_IN_OTHER_BOOKING",
-            Self::CustomerIdle => "CUSTOMER_IDLE",
-            Self::NoContingent => "NO_CONTINGENT",
-            Self::BookableAppointmentRestrictionsNotFulfilled => {
-                "BOOKABLE_APPOINTMENT_RESTRICTIONS_NOT_FULFILLED"
-            }
-            Self::BookingLimitReached => "BOOKING_LIMIT_REACHED",
-            Self::DateTimeBeforeEarliestBookingDateTime => {
-                "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME"
-            }
-            Self::DateTimeAfterLatestBookingDateTime => {
-                "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME"
-            }
-            Self::StudioClosed => "STUDIO_CLOSED",
-            Self::ResourceNotAvailable => "RESOURCE_NOT_AVAILABLE",
-            Self::NotAvailable => "NOT_AVAILABLE",
-            Self::Available => "AVAILABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingValidationResultValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PAST_START_DATE_TIME" => Self::PastStartDateTime,
-            "END_DATE_TIME_NOT_AFTER_START_DATE_TIME" => {
-                Self::EndDateTimeNotAfterStartDateTime
-            }
-            "PERIOD_DOES_NOT_MATCH" => Self::PeriodDoesNotMatch,
-            "CUSTOMER_IN_OTHER_BOOKING" => Self::CustomerInOtherBooking,
-            "CUSTOMER_IDLE" => Self::CustomerIdle,
-            "NO_CONTINGENT" => Self::NoContingent,
-            "BOOKABLE_APPOINTMENT_RESTRICTIONS_NOT_FULFILLED" => {
-                Self::BookableAppointmentRestrictionsNotFulfilled
-            }
-            "BOOKING_LIMIT_REACHED" => Self::BookingLimitReached,
-            "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeBeforeEarliestBookingDateTime
-            }
-            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeAfterLatestBookingDateTime
-            }
-            "STUDIO_CLOSED" => Self::StudioClosed,
-            "RESOURCE_NOT_AVAILABLE" => Self::ResourceNotAvailable,
-            "NOT_AVAILABLE" => Self::NotAvailable,
-            "AVAILABLE" => Self::Available,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::PastStartDateTime,
+        Self::EndDateTimeNotAfterStartDateTime,
+        Self::PeriodDoesNotMatch,
+        Self::CustomerInOtherBooking,
+        Self::CustomerIdle,
+        Self::NoContingent,
+        Self::BookableAppointmentRestrictionsNotFulfilled,
+        Self::BookingLimitReached,
+        Self::DateTimeBeforeEarliestBookingDateTime,
+        Self::DateTimeAfterLatestBookingDateTime,
+        Self::StudioClosed,
+        Self::ResourceNotAvailable,
+        Self::NotAvailable,
+        Self::Available,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3005,7 +2946,7 @@ impl std::str::FromStr for AppointmentBookingValidationResultValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3144,36 +3085,33 @@ impl AvailabilityDayOfWeek {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "memberships", feature = "studios"))]
 impl rt::StringEnum for AvailabilityDayOfWeek {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3184,7 +3122,7 @@ impl std::str::FromStr for AvailabilityDayOfWeek {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3643,26 +3581,25 @@ impl BookingConfirmationResultStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Confirmed => "CONFIRMED",
-            Self::Expired => "EXPIRED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for BookingConfirmationResultStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONFIRMED" => Self::Confirmed,
-            "EXPIRED" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Confirmed, Self::Expired];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3673,7 +3610,7 @@ impl std::str::FromStr for BookingConfirmationResultStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3878,28 +3815,25 @@ impl CardNumberFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Decimal => "DECIMAL",
-            Self::HexMsb => "HEX_MSB",
-            Self::HexLsb => "HEX_LSB",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CardNumberFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DECIMAL" => Self::Decimal,
-            "HEX_MSB" => Self::HexMsb,
-            "HEX_LSB" => Self::HexLsb,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Decimal, Self::HexMsb, Self::HexLsb];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3910,7 +3844,7 @@ impl std::str::FromStr for CardNumberFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4444,30 +4378,30 @@ impl ClassSlotBookingResultBookingStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Booked => "BOOKED",
-            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
-            Self::WaitingList => "WAITING_LIST",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultBookingStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOKED" => Self::Booked,
-            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
-            "WAITING_LIST" => Self::WaitingList,
-            "CANCELED" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Booked,
+        Self::BookedWithConfirmationRequired,
+        Self::WaitingList,
+        Self::Canceled,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4478,7 +4412,7 @@ impl std::str::FromStr for ClassSlotBookingResultBookingStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4536,28 +4470,25 @@ impl ClassSlotBookingResultClassSlotStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Planned => "PLANNED",
-            Self::Canceled => "CANCELED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultClassSlotStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PLANNED" => Self::Planned,
-            "CANCELED" => Self::Canceled,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Planned, Self::Canceled, Self::Completed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4568,7 +4499,7 @@ impl std::str::FromStr for ClassSlotBookingResultClassSlotStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4626,28 +4557,29 @@ impl ClassSlotBookingResultParticipantStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Participating => "PARTICIPATING",
-            Self::NotParticipating => "NOT_PARTICIPATING",
-            Self::Unset => "UNSET",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultParticipantStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PARTICIPATING" => Self::Participating,
-            "NOT_PARTICIPATING" => Self::NotParticipating,
-            "UNSET" => Self::Unset,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Participating,
+        Self::NotParticipating,
+        Self::Unset,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4658,7 +4590,7 @@ impl std::str::FromStr for ClassSlotBookingResultParticipantStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4762,52 +4694,37 @@ impl ClassSlotBookingValidationResultValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Available => "AVAILABLE",
-            Self::NoContingent => "NO_CONTINGENT",
-            Self::BookingLimitReached => "BOOKING_LIMIT_REACHED",
-            Self::CustomerAlreadyBooked => "CUSTOMER_ALREADY_BOOKED",
-            Self::CustomerIdle => "CUSTOMER_IDLE",
-            Self::CustomerInOtherBooking => "CUSTOMER_IN_OTHER_BOOKING",
-            Self::DisplayOnly => "DISPLAY_ONLY",
-            Self::DateTimeBeforeEarliestBookingDateTime => {
-                "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME"
-            }
-            Self::DateTimeAfterLatestBookingDateTime => {
-                "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME"
-            }
-            Self::StudioClosed => "STUDIO_CLOSED",
-            Self::NotAvailable => "NOT_AVAILABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingValidationResultValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "AVAILABLE" => Self::Available,
-            "NO_CONTINGENT" => Self::NoContingent,
-            "BOOKING_LIMIT_REACHED" => Self::BookingLimitReached,
-            "CUSTOMER_ALREADY_BOOKED" => Self::CustomerAlreadyBooked,
-            "CUSTOMER_IDLE" => Self::CustomerIdle,
-            "CUSTOMER_IN_OTHER_BOOKING" => Self::CustomerInOtherBooking,
-            "DISPLAY_ONLY" => Self::DisplayOnly,
-            "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeBeforeEarliestBookingDateTime
-            }
-            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeAfterLatestBookingDateTime
-            }
-            "STUDIO_CLOSED" => Self::StudioClosed,
-            "NOT_AVAILABLE" => Self::NotAvailable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Available,
+        Self::NoContingent,
+        Self::BookingLimitReached,
+        Self::CustomerAlreadyBooked,
+        Self::CustomerIdle,
+        Self::CustomerInOtherBooking,
+        Self::DisplayOnly,
+        Self::DateTimeBeforeEarliestBookingDateTime,
+        Self::DateTimeAfterLatestBookingDateTime,
+        Self::StudioClosed,
+        Self::NotAvailable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4818,7 +4735,7 @@ impl std::str::FromStr for ClassSlotBookingValidationResultValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4906,26 +4823,25 @@ impl ClassType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Studio => "STUDIO",
-            Self::Stream => "STREAM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STUDIO" => Self::Studio,
-            "STREAM" => Self::Stream,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Studio, Self::Stream];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4936,7 +4852,7 @@ impl std::str::FromStr for ClassType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5184,24 +5100,25 @@ impl ClosureOptionKey {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::WriteOffRemainingDebts => "WRITE_OFF_REMAINING_DEBTS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureOptionKey {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WRITE_OFF_REMAINING_DEBTS" => Self::WriteOffRemainingDebts,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::WriteOffRemainingDebts];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5212,7 +5129,7 @@ impl std::str::FromStr for ClosureOptionKey {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5366,72 +5283,41 @@ impl ClosureUpdateRejectionReason {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClaimsAlreadyInCourt => "CLAIMS_ALREADY_IN_COURT",
-            Self::MissingCompensationBlockingDunningProcess => {
-                "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS"
-            }
-            Self::NoInformationAboutLegalRepresentative => {
-                "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE"
-            }
-            Self::NoCollectionAbroadPossible => "NO_COLLECTION_ABROAD_POSSIBLE",
-            Self::CollectingFromInheritNotPossible => {
-                "COLLECTING_FROM_INHERIT_NOT_POSSIBLE"
-            }
-            Self::ClaimsTimeBarredOrResidualDebtDischargeGranted => {
-                "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED"
-            }
-            Self::RemainingClaimBelowLimit => "REMAINING_CLAIM_BELOW_LIMIT",
-            Self::NotificationObligationsNotPossible => {
-                "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE"
-            }
-            Self::Fraud => "FRAUD",
-            Self::ConflictOfInterest => "CONFLICT_OF_INTEREST",
-            Self::WithdrawnByStudio => "WITHDRAWN_BY_STUDIO",
-            Self::NoProcessingAtAll => "NO_PROCESSING_AT_ALL",
-            Self::HardNegativesInDebtorRegister => "HARD_NEGATIVES_IN_DEBTOR_REGISTER",
-            Self::PostalDeliveryNotPossible => "POSTAL_DELIVERY_NOT_POSSIBLE",
-            Self::ClaimIncreaseImportedSystem => "CLAIM_INCREASE_IMPORTED_SYSTEM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureUpdateRejectionReason {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CLAIMS_ALREADY_IN_COURT" => Self::ClaimsAlreadyInCourt,
-            "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS" => {
-                Self::MissingCompensationBlockingDunningProcess
-            }
-            "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE" => {
-                Self::NoInformationAboutLegalRepresentative
-            }
-            "NO_COLLECTION_ABROAD_POSSIBLE" => Self::NoCollectionAbroadPossible,
-            "COLLECTING_FROM_INHERIT_NOT_POSSIBLE" => {
-                Self::CollectingFromInheritNotPossible
-            }
-            "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED" => {
-                Self::ClaimsTimeBarredOrResidualDebtDischargeGranted
-            }
-            "REMAINING_CLAIM_BELOW_LIMIT" => Self::RemainingClaimBelowLimit,
-            "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE" => {
-                Self::NotificationObligationsNotPossible
-            }
-            "FRAUD" => Self::Fraud,
-            "CONFLICT_OF_INTEREST" => Self::ConflictOfInterest,
-            "WITHDRAWN_BY_STUDIO" => Self::WithdrawnByStudio,
-            "NO_PROCESSING_AT_ALL" => Self::NoProcessingAtAll,
-            "HARD_NEGATIVES_IN_DEBTOR_REGISTER" => Self::HardNegativesInDebtorRegister,
-            "POSTAL_DELIVERY_NOT_POSSIBLE" => Self::PostalDeliveryNotPossible,
-            "CLAIM_INCREASE_IMPORTED_SYSTEM" => Self::ClaimIncreaseImportedSystem,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ClaimsAlreadyInCourt,
+        Self::MissingCompensationBlockingDunningProcess,
+        Self::NoInformationAboutLegalRepresentative,
+        Self::NoCollectionAbroadPossible,
+        Self::CollectingFromInheritNotPossible,
+        Self::ClaimsTimeBarredOrResidualDebtDischargeGranted,
+        Self::RemainingClaimBelowLimit,
+        Self::NotificationObligationsNotPossible,
+        Self::Fraud,
+        Self::ConflictOfInterest,
+        Self::WithdrawnByStudio,
+        Self::NoProcessingAtAll,
+        Self::HardNegativesInDebtorRegister,
+        Self::PostalDeliveryNotPossible,
+        Self::ClaimIncreaseImportedSystem,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5442,7 +5328,7 @@ impl std::str::FromStr for ClosureUpdateRejectionReason {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5503,30 +5389,30 @@ impl ClosureUpdateType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Positive => "POSITIVE",
-            Self::Negative => "NEGATIVE",
-            Self::Reversal => "REVERSAL",
-            Self::Rejection => "REJECTION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureUpdateType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POSITIVE" => Self::Positive,
-            "NEGATIVE" => Self::Negative,
-            "REVERSAL" => Self::Reversal,
-            "REJECTION" => Self::Rejection,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Positive,
+        Self::Negative,
+        Self::Reversal,
+        Self::Rejection,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5537,7 +5423,7 @@ impl std::str::FromStr for ClosureUpdateType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5743,17 +5629,7 @@ impl CommunicationChannelWrapperCommunicationChannel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
@@ -5766,22 +5642,28 @@ impl CommunicationChannelWrapperCommunicationChannel {
     )
 )]
 impl rt::StringEnum for CommunicationChannelWrapperCommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5799,7 +5681,7 @@ impl std::str::FromStr for CommunicationChannelWrapperCommunicationChannel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5946,14 +5828,7 @@ impl CommunicationPreferenceMessageCategory {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contract => "CONTRACT",
-            Self::General => "GENERAL",
-            Self::Appointment => "APPOINTMENT",
-            Self::Newsletter => "NEWSLETTER",
-            Self::LoyaltyProgram => "LOYALTY_PROGRAM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
@@ -5966,19 +5841,25 @@ impl CommunicationPreferenceMessageCategory {
     )
 )]
 impl rt::StringEnum for CommunicationPreferenceMessageCategory {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT" => Self::Contract,
-            "GENERAL" => Self::General,
-            "APPOINTMENT" => Self::Appointment,
-            "NEWSLETTER" => Self::Newsletter,
-            "LOYALTY_PROGRAM" => Self::LoyaltyProgram,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Contract,
+        Self::General,
+        Self::Appointment,
+        Self::Newsletter,
+        Self::LoyaltyProgram,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5996,7 +5877,7 @@ impl std::str::FromStr for CommunicationPreferenceMessageCategory {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6186,38 +6067,34 @@ impl CommunicationThreadRequestCommunicationChannel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6228,7 +6105,7 @@ impl std::str::FromStr for CommunicationThreadRequestCommunicationChannel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6280,26 +6157,25 @@ impl CommunicationThreadRequestCommunicationDirection {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Incoming => "INCOMING",
-            Self::Outgoing => "OUTGOING",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationDirection {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INCOMING" => Self::Incoming,
-            "OUTGOING" => Self::Outgoing,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Incoming, Self::Outgoing];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6310,7 +6186,7 @@ impl std::str::FromStr for CommunicationThreadRequestCommunicationDirection {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6364,28 +6240,25 @@ impl CommunicationThreadRequestCommunicationThreadStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Ongoing => "ONGOING",
-            Self::Closed => "CLOSED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationThreadStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CREATED" => Self::Created,
-            "ONGOING" => Self::Ongoing,
-            "CLOSED" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Created, Self::Ongoing, Self::Closed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6396,7 +6269,7 @@ impl std::str::FromStr for CommunicationThreadRequestCommunicationThreadStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6597,38 +6470,34 @@ impl CommunicationThreadResponseCommunicationChannel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6639,7 +6508,7 @@ impl std::str::FromStr for CommunicationThreadResponseCommunicationChannel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6691,26 +6560,25 @@ impl CommunicationThreadResponseCommunicationDirection {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Incoming => "INCOMING",
-            Self::Outgoing => "OUTGOING",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationDirection {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INCOMING" => Self::Incoming,
-            "OUTGOING" => Self::Outgoing,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Incoming, Self::Outgoing];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6721,7 +6589,7 @@ impl std::str::FromStr for CommunicationThreadResponseCommunicationDirection {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6775,28 +6643,25 @@ impl CommunicationThreadResponseCommunicationThreadStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Ongoing => "ONGOING",
-            Self::Closed => "CLOSED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationThreadStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CREATED" => Self::Created,
-            "ONGOING" => Self::Ongoing,
-            "CLOSED" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Created, Self::Ongoing, Self::Closed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6807,7 +6672,7 @@ impl std::str::FromStr for CommunicationThreadResponseCommunicationThreadStatus 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6917,34 +6782,32 @@ impl ContactDetailsType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::TelPrivate => "TEL_PRIVATE",
-            Self::TelPrivateMobile => "TEL_PRIVATE_MOBILE",
-            Self::TelBusiness => "TEL_BUSINESS",
-            Self::TelBusinessMobile => "TEL_BUSINESS_MOBILE",
-            Self::Fax => "FAX",
-            Self::Email => "EMAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ContactDetailsType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TEL_PRIVATE" => Self::TelPrivate,
-            "TEL_PRIVATE_MOBILE" => Self::TelPrivateMobile,
-            "TEL_BUSINESS" => Self::TelBusiness,
-            "TEL_BUSINESS_MOBILE" => Self::TelBusinessMobile,
-            "FAX" => Self::Fax,
-            "EMAIL" => Self::Email,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::TelPrivate,
+        Self::TelPrivateMobile,
+        Self::TelBusiness,
+        Self::TelBusinessMobile,
+        Self::Fax,
+        Self::Email,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6955,7 +6818,7 @@ impl std::str::FromStr for ContactDetailsType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7068,42 +6931,36 @@ impl ContactStatusType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoEmail => "NO_EMAIL",
-            Self::NotYetUsed => "NOT_YET_USED",
-            Self::ValidationInProgress => "VALIDATION_IN_PROGRESS",
-            Self::Valid => "VALID",
-            Self::ValidRead => "VALID_READ",
-            Self::Invalid => "INVALID",
-            Self::Warning => "WARNING",
-            Self::Refused => "REFUSED",
-            Self::RefusedFull => "REFUSED_FULL",
-            Self::RefusedVirus => "REFUSED_VIRUS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ContactStatusType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NO_EMAIL" => Self::NoEmail,
-            "NOT_YET_USED" => Self::NotYetUsed,
-            "VALIDATION_IN_PROGRESS" => Self::ValidationInProgress,
-            "VALID" => Self::Valid,
-            "VALID_READ" => Self::ValidRead,
-            "INVALID" => Self::Invalid,
-            "WARNING" => Self::Warning,
-            "REFUSED" => Self::Refused,
-            "REFUSED_FULL" => Self::RefusedFull,
-            "REFUSED_VIRUS" => Self::RefusedVirus,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NoEmail,
+        Self::NotYetUsed,
+        Self::ValidationInProgress,
+        Self::Valid,
+        Self::ValidRead,
+        Self::Invalid,
+        Self::Warning,
+        Self::Refused,
+        Self::RefusedFull,
+        Self::RefusedVirus,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7114,7 +6971,7 @@ impl std::str::FromStr for ContactStatusType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7598,46 +7455,38 @@ impl ContractMonthDayToPriceMonthDayMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractMonthDayToPriceMonthDayMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7648,7 +7497,7 @@ impl std::str::FromStr for ContractMonthDayToPriceMonthDayMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7788,32 +7637,31 @@ impl ContractPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "FREE",
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FREE" => Self::Free,
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Free,
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7824,7 +7672,7 @@ impl std::str::FromStr for ContractPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7882,28 +7730,29 @@ impl ContractPreUseType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotAvailable => "NOT_AVAILABLE",
-            Self::Chargeable => "CHARGEABLE",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for ContractPreUseType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NOT_AVAILABLE" => Self::NotAvailable,
-            "CHARGEABLE" => Self::Chargeable,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NotAvailable,
+        Self::Chargeable,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7914,7 +7763,7 @@ impl std::str::FromStr for ContractPreUseType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7966,26 +7815,25 @@ impl ContractStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Active, Self::Inactive];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7996,7 +7844,7 @@ impl std::str::FromStr for ContractStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -8701,24 +8549,25 @@ impl CustomerAccessCodeFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::QrCode => "QR_CODE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for CustomerAccessCodeFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "QR_CODE" => Self::QrCode,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::QrCode];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -8729,7 +8578,7 @@ impl std::str::FromStr for CustomerAccessCodeFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9321,28 +9170,25 @@ impl CustomerGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CustomerGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9353,7 +9199,7 @@ impl std::str::FromStr for CustomerGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9559,28 +9405,25 @@ impl CustomerMasterDataCustomerTitle {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Dr => "DR",
-            Self::Prof => "PROF",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for CustomerMasterDataCustomerTitle {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DR" => Self::Dr,
-            "PROF" => Self::Prof,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9591,7 +9434,7 @@ impl std::str::FromStr for CustomerMasterDataCustomerTitle {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9645,28 +9488,25 @@ impl CustomerMasterDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for CustomerMasterDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9677,7 +9517,7 @@ impl std::str::FromStr for CustomerMasterDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9836,28 +9676,29 @@ impl CustomerStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Member => "MEMBER",
-            Self::Prospect => "PROSPECT",
-            Self::FormerMember => "FORMER_MEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CustomerStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBER" => Self::Member,
-            "PROSPECT" => Self::Prospect,
-            "FORMER_MEMBER" => Self::FormerMember,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Member,
+        Self::Prospect,
+        Self::FormerMember,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9868,7 +9709,7 @@ impl std::str::FromStr for CustomerStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -10519,26 +10360,25 @@ impl DebtCollectionConfigurationDebtCollectionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trust => "TRUST",
-            Self::Purchase => "PURCHASE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtCollectionConfigurationDebtCollectionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TRUST" => Self::Trust,
-            "PURCHASE" => Self::Purchase,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Trust, Self::Purchase];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -10549,7 +10389,7 @@ impl std::str::FromStr for DebtCollectionConfigurationDebtCollectionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -10609,26 +10449,25 @@ impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ByPartner => "BY_PARTNER",
-            Self::Always => "ALWAYS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BY_PARTNER" => Self::ByPartner,
-            "ALWAYS" => Self::Always,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ByPartner, Self::Always];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -10640,7 +10479,7 @@ for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -10694,26 +10533,25 @@ impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ByPartner => "BY_PARTNER",
-            Self::Always => "ALWAYS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BY_PARTNER" => Self::ByPartner,
-            "ALWAYS" => Self::Always,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ByPartner, Self::Always];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -10725,7 +10563,7 @@ for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -10942,128 +10780,75 @@ impl DebtLatestRejectionReason {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PurchaseLimit => "PURCHASE_LIMIT",
-            Self::InvalidIban => "INVALID_IBAN",
-            Self::ClosedBankaccount => "CLOSED_BANKACCOUNT",
-            Self::Fraud => "FRAUD",
-            Self::Insolvency => "INSOLVENCY",
-            Self::Deceased => "DECEASED",
-            Self::IncompleteAddress => "INCOMPLETE_ADDRESS",
-            Self::InvalidAddress => "INVALID_ADDRESS",
-            Self::InvalidOrMissingInformation => "INVALID_OR_MISSING_INFORMATION",
-            Self::ChargedBack => "CHARGED_BACK",
-            Self::AlreadyPurchased => "ALREADY_PURCHASED",
-            Self::AlreadyChargedBack => "ALREADY_CHARGED_BACK",
-            Self::ContestedContract => "CONTESTED_CONTRACT",
-            Self::WithdrawnMandate => "WITHDRAWN_MANDATE",
-            Self::InvalidSepaMandate => "INVALID_SEPA_MANDATE",
-            Self::IbanBlacklisted => "IBAN_BLACKLISTED",
-            Self::TerminatedContract => "TERMINATED_CONTRACT",
-            Self::IbanNotSepaDirectDebitCapable => "IBAN_NOT_SEPA_DIRECT_DEBIT_CAPABLE",
-            Self::AmountExceedsLimit => "AMOUNT_EXCEEDS_LIMIT",
-            Self::NonContractual => "NON_CONTRACTUAL",
-            Self::PurchasingSuspended => "PURCHASING_SUSPENDED",
-            Self::InstructedByStudio => "INSTRUCTED_BY_STUDIO",
-            Self::MissingLiablePerson => "MISSING_LIABLE_PERSON",
-            Self::IbanInvalidSinceLastPaymentRun => "IBAN_INVALID_SINCE_LAST_PAYMENT_RUN",
-            Self::AccountClosedBeforeCollection => "ACCOUNT_CLOSED_BEFORE_COLLECTION",
-            Self::DebtOveraged => "DEBT_OVERAGED",
-            Self::DunningUnsuccessful => "DUNNING_UNSUCCESSFUL",
-            Self::AutomaticChargeback => "AUTOMATIC_CHARGEBACK",
-            Self::StudioClosedDown => "STUDIO_CLOSED_DOWN",
-            Self::RepeatedInvalidSepaMandate => "REPEATED_INVALID_SEPA_MANDATE",
-            Self::SettlementAgreement => "SETTLEMENT_AGREEMENT",
-            Self::InvalidSepaCreditorId => "INVALID_SEPA_CREDITOR_ID",
-            Self::InsufficientCovering => "INSUFFICIENT_COVERING",
-            Self::Opposition => "OPPOSITION",
-            Self::InvalidBankInformation => "INVALID_BANK_INFORMATION",
-            Self::InvalidMandate => "INVALID_MANDATE",
-            Self::AuthorizationDeclined => "AUTHORIZATION_DECLINED",
-            Self::InvalidCard => "INVALID_CARD",
-            Self::CardExpired => "CARD_EXPIRED",
-            Self::RevokedByCustomer => "REVOKED_BY_CUSTOMER",
-            Self::UnsupportedDebtClaimType => "UNSUPPORTED_DEBT_CLAIM_TYPE",
-            Self::PurchasestopFraud => "PURCHASESTOP_FRAUD",
-            Self::AlreadyRejected => "ALREADY_REJECTED",
-            Self::ConsumptionCreditChargebackDebtClaimType => {
-                "CONSUMPTION_CREDIT_CHARGEBACK_DEBT_CLAIM_TYPE"
-            }
-            Self::ManuallyRejected => "MANUALLY_REJECTED",
-            Self::ManuallySetPurchasestop => "MANUALLY_SET_PURCHASESTOP",
-            Self::Other => "OTHER",
-            Self::OtherNoForwardingToExternalCollectionAgency => {
-                "OTHER_NO_FORWARDING_TO_EXTERNAL_COLLECTION_AGENCY"
-            }
-            Self::Unknown => "UNKNOWN",
-            Self::UnknownValue(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtLatestRejectionReason {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PURCHASE_LIMIT" => Self::PurchaseLimit,
-            "INVALID_IBAN" => Self::InvalidIban,
-            "CLOSED_BANKACCOUNT" => Self::ClosedBankaccount,
-            "FRAUD" => Self::Fraud,
-            "INSOLVENCY" => Self::Insolvency,
-            "DECEASED" => Self::Deceased,
-            "INCOMPLETE_ADDRESS" => Self::IncompleteAddress,
-            "INVALID_ADDRESS" => Self::InvalidAddress,
-            "INVALID_OR_MISSING_INFORMATION" => Self::InvalidOrMissingInformation,
-            "CHARGED_BACK" => Self::ChargedBack,
-            "ALREADY_PURCHASED" => Self::AlreadyPurchased,
-            "ALREADY_CHARGED_BACK" => Self::AlreadyChargedBack,
-            "CONTESTED_CONTRACT" => Self::ContestedContract,
-            "WITHDRAWN_MANDATE" => Self::WithdrawnMandate,
-            "INVALID_SEPA_MANDATE" => Self::InvalidSepaMandate,
-            "IBAN_BLACKLISTED" => Self::IbanBlacklisted,
-            "TERMINATED_CONTRACT" => Self::TerminatedContract,
-            "IBAN_NOT_SEPA_DIRECT_DEBIT_CAPABLE" => Self::IbanNotSepaDirectDebitCapable,
-            "AMOUNT_EXCEEDS_LIMIT" => Self::AmountExceedsLimit,
-            "NON_CONTRACTUAL" => Self::NonContractual,
-            "PURCHASING_SUSPENDED" => Self::PurchasingSuspended,
-            "INSTRUCTED_BY_STUDIO" => Self::InstructedByStudio,
-            "MISSING_LIABLE_PERSON" => Self::MissingLiablePerson,
-            "IBAN_INVALID_SINCE_LAST_PAYMENT_RUN" => Self::IbanInvalidSinceLastPaymentRun,
-            "ACCOUNT_CLOSED_BEFORE_COLLECTION" => Self::AccountClosedBeforeCollection,
-            "DEBT_OVERAGED" => Self::DebtOveraged,
-            "DUNNING_UNSUCCESSFUL" => Self::DunningUnsuccessful,
-            "AUTOMATIC_CHARGEBACK" => Self::AutomaticChargeback,
-            "STUDIO_CLOSED_DOWN" => Self::StudioClosedDown,
-            "REPEATED_INVALID_SEPA_MANDATE" => Self::RepeatedInvalidSepaMandate,
-            "SETTLEMENT_AGREEMENT" => Self::SettlementAgreement,
-            "INVALID_SEPA_CREDITOR_ID" => Self::InvalidSepaCreditorId,
-            "INSUFFICIENT_COVERING" => Self::InsufficientCovering,
-            "OPPOSITION" => Self::Opposition,
-            "INVALID_BANK_INFORMATION" => Self::InvalidBankInformation,
-            "INVALID_MANDATE" => Self::InvalidMandate,
-            "AUTHORIZATION_DECLINED" => Self::AuthorizationDeclined,
-            "INVALID_CARD" => Self::InvalidCard,
-            "CARD_EXPIRED" => Self::CardExpired,
-            "REVOKED_BY_CUSTOMER" => Self::RevokedByCustomer,
-            "UNSUPPORTED_DEBT_CLAIM_TYPE" => Self::UnsupportedDebtClaimType,
-            "PURCHASESTOP_FRAUD" => Self::PurchasestopFraud,
-            "ALREADY_REJECTED" => Self::AlreadyRejected,
-            "CONSUMPTION_CREDIT_CHARGEBACK_DEBT_CLAIM_TYPE" => {
-                Self::ConsumptionCreditChargebackDebtClaimType
-            }
-            "MANUALLY_REJECTED" => Self::ManuallyRejected,
-            "MANUALLY_SET_PURCHASESTOP" => Self::ManuallySetPurchasestop,
-            "OTHER" => Self::Other,
-            "OTHER_NO_FORWARDING_TO_EXTERNAL_COLLECTION_AGENCY" => {
-                Self::OtherNoForwardingToExternalCollectionAgency
-            }
-            "UNKNOWN" => Self::Unknown,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::PurchaseLimit,
+        Self::InvalidIban,
+        Self::ClosedBankaccount,
+        Self::Fraud,
+        Self::Insolvency,
+        Self::Deceased,
+        Self::IncompleteAddress,
+        Self::InvalidAddress,
+        Self::InvalidOrMissingInformation,
+        Self::ChargedBack,
+        Self::AlreadyPurchased,
+        Self::AlreadyChargedBack,
+        Self::ContestedContract,
+        Self::WithdrawnMandate,
+        Self::InvalidSepaMandate,
+        Self::IbanBlacklisted,
+        Self::TerminatedContract,
+        Self::IbanNotSepaDirectDebitCapable,
+        Self::AmountExceedsLimit,
+        Self::NonContractual,
+        Self::PurchasingSuspended,
+        Self::InstructedByStudio,
+        Self::MissingLiablePerson,
+        Self::IbanInvalidSinceLastPaymentRun,
+        Self::AccountClosedBeforeCollection,
+        Self::DebtOveraged,
+        Self::DunningUnsuccessful,
+        Self::AutomaticChargeback,
+        Self::StudioClosedDown,
+        Self::RepeatedInvalidSepaMandate,
+        Self::SettlementAgreement,
+        Self::InvalidSepaCreditorId,
+        Self::InsufficientCovering,
+        Self::Opposition,
+        Self::InvalidBankInformation,
+        Self::InvalidMandate,
+        Self::AuthorizationDeclined,
+        Self::InvalidCard,
+        Self::CardExpired,
+        Self::RevokedByCustomer,
+        Self::UnsupportedDebtClaimType,
+        Self::PurchasestopFraud,
+        Self::AlreadyRejected,
+        Self::ConsumptionCreditChargebackDebtClaimType,
+        Self::ManuallyRejected,
+        Self::ManuallySetPurchasestop,
+        Self::Other,
+        Self::OtherNoForwardingToExternalCollectionAgency,
+        Self::Unknown,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::UnknownValue(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::UnknownValue(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11074,7 +10859,7 @@ impl std::str::FromStr for DebtLatestRejectionReason {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11124,26 +10909,25 @@ impl DebtMaturityType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "NORMAL",
-            Self::Residual => "RESIDUAL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtMaturityType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NORMAL" => Self::Normal,
-            "RESIDUAL" => Self::Residual,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Normal, Self::Residual];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11154,7 +10938,7 @@ impl std::str::FromStr for DebtMaturityType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11221,34 +11005,32 @@ impl DebtType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrincipalClaim => "PRINCIPAL_CLAIM",
-            Self::Sale => "SALE",
-            Self::DebtClaim => "DEBT_CLAIM",
-            Self::FlatFee => "FLAT_FEE",
-            Self::DunningFee => "DUNNING_FEE",
-            Self::BankFee => "BANK_FEE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PRINCIPAL_CLAIM" => Self::PrincipalClaim,
-            "SALE" => Self::Sale,
-            "DEBT_CLAIM" => Self::DebtClaim,
-            "FLAT_FEE" => Self::FlatFee,
-            "DUNNING_FEE" => Self::DunningFee,
-            "BANK_FEE" => Self::BankFee,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::PrincipalClaim,
+        Self::Sale,
+        Self::DebtClaim,
+        Self::FlatFee,
+        Self::DunningFee,
+        Self::BankFee,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11259,7 +11041,7 @@ impl std::str::FromStr for DebtType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11851,28 +11633,29 @@ impl DeviceModel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::GenericVendingReader => "GENERIC_VENDING_READER",
-            Self::GenericCardReader => "GENERIC_CARD_READER",
-            Self::GenericTimeReader => "GENERIC_TIME_READER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "devices")]
 impl rt::StringEnum for DeviceModel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "GENERIC_VENDING_READER" => Self::GenericVendingReader,
-            "GENERIC_CARD_READER" => Self::GenericCardReader,
-            "GENERIC_TIME_READER" => Self::GenericTimeReader,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::GenericVendingReader,
+        Self::GenericCardReader,
+        Self::GenericTimeReader,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11883,7 +11666,7 @@ impl std::str::FromStr for DeviceModel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11980,34 +11763,32 @@ impl DocumentIdentificationDocumentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdCard => "ID_CARD",
-            Self::Passport => "PASSPORT",
-            Self::DriversLicence => "DRIVERS_LICENCE",
-            Self::ResidencePermit => "RESIDENCE_PERMIT",
-            Self::NationalIdNumber => "NATIONAL_ID_NUMBER",
-            Self::Others => "OTHERS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl rt::StringEnum for DocumentIdentificationDocumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ID_CARD" => Self::IdCard,
-            "PASSPORT" => Self::Passport,
-            "DRIVERS_LICENCE" => Self::DriversLicence,
-            "RESIDENCE_PERMIT" => Self::ResidencePermit,
-            "NATIONAL_ID_NUMBER" => Self::NationalIdNumber,
-            "OTHERS" => Self::Others,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::IdCard,
+        Self::Passport,
+        Self::DriversLicence,
+        Self::ResidencePermit,
+        Self::NationalIdNumber,
+        Self::Others,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12018,7 +11799,7 @@ impl std::str::FromStr for DocumentIdentificationDocumentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12331,34 +12112,32 @@ impl EmployeeBusinessRole {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::StudioOwner => "STUDIO_OWNER",
-            Self::StudioManager => "STUDIO_MANAGER",
-            Self::Trainer => "TRAINER",
-            Self::ServiceEmployee => "SERVICE_EMPLOYEE",
-            Self::AdministrationOrFinance => "ADMINISTRATION_OR_FINANCE",
-            Self::Marketing => "MARKETING",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "employees")]
 impl rt::StringEnum for EmployeeBusinessRole {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STUDIO_OWNER" => Self::StudioOwner,
-            "STUDIO_MANAGER" => Self::StudioManager,
-            "TRAINER" => Self::Trainer,
-            "SERVICE_EMPLOYEE" => Self::ServiceEmployee,
-            "ADMINISTRATION_OR_FINANCE" => Self::AdministrationOrFinance,
-            "MARKETING" => Self::Marketing,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::StudioOwner,
+        Self::StudioManager,
+        Self::Trainer,
+        Self::ServiceEmployee,
+        Self::AdministrationOrFinance,
+        Self::Marketing,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12369,7 +12148,7 @@ impl std::str::FromStr for EmployeeBusinessRole {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12423,28 +12202,25 @@ impl EmployeeGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "employees")]
 impl rt::StringEnum for EmployeeGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12455,7 +12231,7 @@ impl std::str::FromStr for EmployeeGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12778,26 +12554,28 @@ impl FlatFeePreviewPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for FlatFeePreviewPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12808,7 +12586,7 @@ impl std::str::FromStr for FlatFeePreviewPaidTimePeriodCalculationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12862,28 +12640,29 @@ impl GetCustomersCustomerStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Member => "MEMBER",
-            Self::Prospect => "PROSPECT",
-            Self::FormerMember => "FORMER_MEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for GetCustomersCustomerStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBER" => Self::Member,
-            "PROSPECT" => Self::Prospect,
-            "FORMER_MEMBER" => Self::FormerMember,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Member,
+        Self::Prospect,
+        Self::FormerMember,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12894,7 +12673,7 @@ impl std::str::FromStr for GetCustomersCustomerStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13237,28 +13016,29 @@ impl IdlePeriodConfigurationIdlePeriodCreationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationIdlePeriodCreationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13269,7 +13049,7 @@ impl std::str::FromStr for IdlePeriodConfigurationIdlePeriodCreationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13324,26 +13104,25 @@ impl IdlePeriodConfigurationReferencePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CalendarYear => "CALENDAR_YEAR",
-            Self::ContractYear => "CONTRACT_YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationReferencePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CALENDAR_YEAR" => Self::CalendarYear,
-            "CONTRACT_YEAR" => Self::ContractYear,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::CalendarYear, Self::ContractYear];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13354,7 +13133,7 @@ impl std::str::FromStr for IdlePeriodConfigurationReferencePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13408,28 +13187,25 @@ impl IdlePeriodConfigurationTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13440,7 +13216,7 @@ impl std::str::FromStr for IdlePeriodConfigurationTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13558,28 +13334,25 @@ impl IdlePeriodCreateRequestTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodCreateRequestTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13590,7 +13363,7 @@ impl std::str::FromStr for IdlePeriodCreateRequestTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13778,28 +13551,25 @@ impl IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13810,7 +13580,7 @@ impl std::str::FromStr for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13871,30 +13641,30 @@ impl IdlePeriodFeeIdlePeriodFeeCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Absolute => "ABSOLUTE",
-            Self::Relative => "RELATIVE",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodFeeIdlePeriodFeeCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "ABSOLUTE" => Self::Absolute,
-            "RELATIVE" => Self::Relative,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::Absolute,
+        Self::Relative,
+        Self::TermBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13905,7 +13675,7 @@ impl std::str::FromStr for IdlePeriodFeeIdlePeriodFeeCalculationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14029,26 +13799,25 @@ impl IdlePeriodState {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PendingVerification => "PENDING_VERIFICATION",
-            Self::Accepted => "ACCEPTED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodState {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PENDING_VERIFICATION" => Self::PendingVerification,
-            "ACCEPTED" => Self::Accepted,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::PendingVerification, Self::Accepted];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14059,7 +13828,7 @@ impl std::str::FromStr for IdlePeriodState {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14200,82 +13969,42 @@ impl IdlePeriodUpdatePreviewValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdleperiodDeactivatedForContract => {
-                "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"
-            }
-            Self::IdleperiodPendingVerification => "IDLEPERIOD_PENDING_VERIFICATION",
-            Self::IdleperiodDateNotFirstdayOfTemporalunit => {
-                "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT"
-            }
-            Self::IdleperiodDeadlineViolated => "IDLEPERIOD_DEADLINE_VIOLATED",
-            Self::IdleperiodExpectedStartdateMismatch => {
-                "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH"
-            }
-            Self::IdleperiodMaximumYearsViolated => "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
-            Self::IdleperiodOverlapping => "IDLEPERIOD_OVERLAPPING",
-            Self::IdleperiodTemporalunitInvalid => "IDLEPERIOD_TEMPORALUNIT_INVALID",
-            Self::IdleperiodMaximumTermsViolated => "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
-            Self::IdleperiodCreatable => "IDLEPERIOD_CREATABLE",
-            Self::IdleperiodTermvalueMissing => "IDLEPERIOD_TERMVALUE_MISSING",
-            Self::IdleperiodUnlimitedParameterIsMissing => {
-                "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING"
-            }
-            Self::IdleperiodEnddateAndTermProvided => {
-                "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED"
-            }
-            Self::IdleperiodEnddateBeforeStartdate => {
-                "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE"
-            }
-            Self::IdleperiodEnddateOnlyForShortening => {
-                "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING"
-            }
-            Self::IdleperiodUpdatable => "IDLEPERIOD_UPDATABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodUpdatePreviewValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => {
-                Self::IdleperiodDeactivatedForContract
-            }
-            "IDLEPERIOD_PENDING_VERIFICATION" => Self::IdleperiodPendingVerification,
-            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT" => {
-                Self::IdleperiodDateNotFirstdayOfTemporalunit
-            }
-            "IDLEPERIOD_DEADLINE_VIOLATED" => Self::IdleperiodDeadlineViolated,
-            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => {
-                Self::IdleperiodExpectedStartdateMismatch
-            }
-            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED" => Self::IdleperiodMaximumYearsViolated,
-            "IDLEPERIOD_OVERLAPPING" => Self::IdleperiodOverlapping,
-            "IDLEPERIOD_TEMPORALUNIT_INVALID" => Self::IdleperiodTemporalunitInvalid,
-            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED" => Self::IdleperiodMaximumTermsViolated,
-            "IDLEPERIOD_CREATABLE" => Self::IdleperiodCreatable,
-            "IDLEPERIOD_TERMVALUE_MISSING" => Self::IdleperiodTermvalueMissing,
-            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING" => {
-                Self::IdleperiodUnlimitedParameterIsMissing
-            }
-            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => {
-                Self::IdleperiodEnddateAndTermProvided
-            }
-            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => {
-                Self::IdleperiodEnddateBeforeStartdate
-            }
-            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => {
-                Self::IdleperiodEnddateOnlyForShortening
-            }
-            "IDLEPERIOD_UPDATABLE" => Self::IdleperiodUpdatable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::IdleperiodDeactivatedForContract,
+        Self::IdleperiodPendingVerification,
+        Self::IdleperiodDateNotFirstdayOfTemporalunit,
+        Self::IdleperiodDeadlineViolated,
+        Self::IdleperiodExpectedStartdateMismatch,
+        Self::IdleperiodMaximumYearsViolated,
+        Self::IdleperiodOverlapping,
+        Self::IdleperiodTemporalunitInvalid,
+        Self::IdleperiodMaximumTermsViolated,
+        Self::IdleperiodCreatable,
+        Self::IdleperiodTermvalueMissing,
+        Self::IdleperiodUnlimitedParameterIsMissing,
+        Self::IdleperiodEnddateAndTermProvided,
+        Self::IdleperiodEnddateBeforeStartdate,
+        Self::IdleperiodEnddateOnlyForShortening,
+        Self::IdleperiodUpdatable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14286,7 +14015,7 @@ impl std::str::FromStr for IdlePeriodUpdatePreviewValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14416,28 +14145,25 @@ impl IdlePeriodUpdateRequestTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodUpdateRequestTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14448,7 +14174,7 @@ impl std::str::FromStr for IdlePeriodUpdateRequestTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14561,28 +14287,25 @@ impl IdlePeriodValidationRequestTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodValidationRequestTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14593,7 +14316,7 @@ impl std::str::FromStr for IdlePeriodValidationRequestTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14712,82 +14435,42 @@ impl IdlePeriodValidationStatusResultValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdleperiodDeactivatedForContract => {
-                "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"
-            }
-            Self::IdleperiodPendingVerification => "IDLEPERIOD_PENDING_VERIFICATION",
-            Self::IdleperiodDateNotFirstdayOfTemporalunit => {
-                "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT"
-            }
-            Self::IdleperiodDeadlineViolated => "IDLEPERIOD_DEADLINE_VIOLATED",
-            Self::IdleperiodExpectedStartdateMismatch => {
-                "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH"
-            }
-            Self::IdleperiodMaximumYearsViolated => "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
-            Self::IdleperiodOverlapping => "IDLEPERIOD_OVERLAPPING",
-            Self::IdleperiodTemporalunitInvalid => "IDLEPERIOD_TEMPORALUNIT_INVALID",
-            Self::IdleperiodMaximumTermsViolated => "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
-            Self::IdleperiodCreatable => "IDLEPERIOD_CREATABLE",
-            Self::IdleperiodTermvalueMissing => "IDLEPERIOD_TERMVALUE_MISSING",
-            Self::IdleperiodUnlimitedParameterIsMissing => {
-                "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING"
-            }
-            Self::IdleperiodEnddateAndTermProvided => {
-                "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED"
-            }
-            Self::IdleperiodEnddateBeforeStartdate => {
-                "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE"
-            }
-            Self::IdleperiodEnddateOnlyForShortening => {
-                "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING"
-            }
-            Self::IdleperiodUpdatable => "IDLEPERIOD_UPDATABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodValidationStatusResultValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => {
-                Self::IdleperiodDeactivatedForContract
-            }
-            "IDLEPERIOD_PENDING_VERIFICATION" => Self::IdleperiodPendingVerification,
-            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT" => {
-                Self::IdleperiodDateNotFirstdayOfTemporalunit
-            }
-            "IDLEPERIOD_DEADLINE_VIOLATED" => Self::IdleperiodDeadlineViolated,
-            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => {
-                Self::IdleperiodExpectedStartdateMismatch
-            }
-            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED" => Self::IdleperiodMaximumYearsViolated,
-            "IDLEPERIOD_OVERLAPPING" => Self::IdleperiodOverlapping,
-            "IDLEPERIOD_TEMPORALUNIT_INVALID" => Self::IdleperiodTemporalunitInvalid,
-            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED" => Self::IdleperiodMaximumTermsViolated,
-            "IDLEPERIOD_CREATABLE" => Self::IdleperiodCreatable,
-            "IDLEPERIOD_TERMVALUE_MISSING" => Self::IdleperiodTermvalueMissing,
-            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING" => {
-                Self::IdleperiodUnlimitedParameterIsMissing
-            }
-            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => {
-                Self::IdleperiodEnddateAndTermProvided
-            }
-            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => {
-                Self::IdleperiodEnddateBeforeStartdate
-            }
-            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => {
-                Self::IdleperiodEnddateOnlyForShortening
-            }
-            "IDLEPERIOD_UPDATABLE" => Self::IdleperiodUpdatable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::IdleperiodDeactivatedForContract,
+        Self::IdleperiodPendingVerification,
+        Self::IdleperiodDateNotFirstdayOfTemporalunit,
+        Self::IdleperiodDeadlineViolated,
+        Self::IdleperiodExpectedStartdateMismatch,
+        Self::IdleperiodMaximumYearsViolated,
+        Self::IdleperiodOverlapping,
+        Self::IdleperiodTemporalunitInvalid,
+        Self::IdleperiodMaximumTermsViolated,
+        Self::IdleperiodCreatable,
+        Self::IdleperiodTermvalueMissing,
+        Self::IdleperiodUnlimitedParameterIsMissing,
+        Self::IdleperiodEnddateAndTermProvided,
+        Self::IdleperiodEnddateBeforeStartdate,
+        Self::IdleperiodEnddateOnlyForShortening,
+        Self::IdleperiodUpdatable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14798,7 +14481,7 @@ impl std::str::FromStr for IdlePeriodValidationStatusResultValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15031,28 +14714,25 @@ impl LeadAdditionalFieldConfigurationMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadAdditionalFieldConfigurationMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15063,7 +14743,7 @@ impl std::str::FromStr for LeadAdditionalFieldConfigurationMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15127,32 +14807,31 @@ impl LeadAdditionalFieldConfigurationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "BOOLEAN",
-            Self::Date => "DATE",
-            Self::List => "LIST",
-            Self::Numeric => "NUMERIC",
-            Self::Text => "TEXT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadAdditionalFieldConfigurationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOLEAN" => Self::Boolean,
-            "DATE" => Self::Date,
-            "LIST" => Self::List,
-            "NUMERIC" => Self::Numeric,
-            "TEXT" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Boolean,
+        Self::Date,
+        Self::List,
+        Self::Numeric,
+        Self::Text,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15163,7 +14842,7 @@ impl std::str::FromStr for LeadAdditionalFieldConfigurationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15335,28 +15014,25 @@ impl LeadConfigAddressMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigAddressMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15367,7 +15043,7 @@ impl std::str::FromStr for LeadConfigAddressMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15425,28 +15101,25 @@ impl LeadConfigDateOfBirthMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigDateOfBirthMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15457,7 +15130,7 @@ impl std::str::FromStr for LeadConfigDateOfBirthMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15515,28 +15188,25 @@ impl LeadConfigGenderMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigGenderMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15547,7 +15217,7 @@ impl std::str::FromStr for LeadConfigGenderMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15605,28 +15275,25 @@ impl LeadConfigTelephoneMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigTelephoneMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15637,7 +15304,7 @@ impl std::str::FromStr for LeadConfigTelephoneMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15844,28 +15511,29 @@ impl LeadCreationValidationResultStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Possible => "POSSIBLE",
-            Self::InvalidLeadData => "INVALID_LEAD_DATA",
-            Self::DuplicateCustomer => "DUPLICATE_CUSTOMER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadCreationValidationResultStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POSSIBLE" => Self::Possible,
-            "INVALID_LEAD_DATA" => Self::InvalidLeadData,
-            "DUPLICATE_CUSTOMER" => Self::DuplicateCustomer,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Possible,
+        Self::InvalidLeadData,
+        Self::DuplicateCustomer,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15876,7 +15544,7 @@ impl std::str::FromStr for LeadCreationValidationResultStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16303,28 +15971,25 @@ impl LeadCustomerDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadCustomerDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16335,7 +16000,7 @@ impl std::str::FromStr for LeadCustomerDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16516,28 +16181,25 @@ impl LeadDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for LeadDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16548,7 +16210,7 @@ impl std::str::FromStr for LeadDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16909,28 +16571,25 @@ impl MeasurementGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for MeasurementGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16941,7 +16600,7 @@ impl std::str::FromStr for MeasurementGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17326,44 +16985,37 @@ impl MembershipOfferExtendedAllowedPaymentChoicesItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cash => "CASH",
-            Self::BankTransfer => "BANK_TRANSFER",
-            Self::Bacs => "BACS",
-            Self::Sepa => "SEPA",
-            Self::ChDd => "CH_DD",
-            Self::Lsv => "LSV",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Twint => "TWINT",
-            Self::Paypal => "PAYPAL",
-            Self::Bancontact => "BANCONTACT",
-            Self::Ideal => "IDEAL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferExtendedAllowedPaymentChoicesItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CASH" => Self::Cash,
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "BACS" => Self::Bacs,
-            "SEPA" => Self::Sepa,
-            "CH_DD" => Self::ChDd,
-            "LSV" => Self::Lsv,
-            "CREDIT_CARD" => Self::CreditCard,
-            "TWINT" => Self::Twint,
-            "PAYPAL" => Self::Paypal,
-            "BANCONTACT" => Self::Bancontact,
-            "IDEAL" => Self::Ideal,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Cash,
+        Self::BankTransfer,
+        Self::Bacs,
+        Self::Sepa,
+        Self::ChDd,
+        Self::Lsv,
+        Self::CreditCard,
+        Self::Twint,
+        Self::Paypal,
+        Self::Bancontact,
+        Self::Ideal,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17374,7 +17026,7 @@ impl std::str::FromStr for MembershipOfferExtendedAllowedPaymentChoicesItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17726,26 +17378,25 @@ impl MembershipOfferModuleAgeBasedAdjustmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferModuleAgeBasedAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17756,7 +17407,7 @@ impl std::str::FromStr for MembershipOfferModuleAgeBasedAdjustmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17872,28 +17523,29 @@ impl MembershipOfferModuleTermExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferModuleTermExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::TermExtension,
+        Self::SubsequentRateDetail,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17904,7 +17556,7 @@ impl std::str::FromStr for MembershipOfferModuleTermExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18045,46 +17697,38 @@ impl MembershipOfferMonthDayToPriceMonthDayMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferMonthDayToPriceMonthDayMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18095,7 +17739,7 @@ impl std::str::FromStr for MembershipOfferMonthDayToPriceMonthDayMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18272,32 +17916,31 @@ impl MembershipOfferPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "FREE",
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FREE" => Self::Free,
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Free,
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18308,7 +17951,7 @@ impl std::str::FromStr for MembershipOfferPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18421,26 +18064,25 @@ impl MembershipOfferRateBonusPeriodRuntimeExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::WithExtension => "WITH_EXTENSION",
-            Self::WithoutExtension => "WITHOUT_EXTENSION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferRateBonusPeriodRuntimeExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WITH_EXTENSION" => Self::WithExtension,
-            "WITHOUT_EXTENSION" => Self::WithoutExtension,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::WithExtension, Self::WithoutExtension];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18451,7 +18093,7 @@ impl std::str::FromStr for MembershipOfferRateBonusPeriodRuntimeExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18513,30 +18155,30 @@ impl MembershipOfferRateBonusPeriodTermStrategy {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContractStart => "CONTRACT_START",
-            Self::Fixed => "FIXED",
-            Self::EndOfCurrentTerm => "END_OF_CURRENT_TERM",
-            Self::StartOfNextTerm => "START_OF_NEXT_TERM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferRateBonusPeriodTermStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT_START" => Self::ContractStart,
-            "FIXED" => Self::Fixed,
-            "END_OF_CURRENT_TERM" => Self::EndOfCurrentTerm,
-            "START_OF_NEXT_TERM" => Self::StartOfNextTerm,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ContractStart,
+        Self::Fixed,
+        Self::EndOfCurrentTerm,
+        Self::StartOfNextTerm,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18547,7 +18189,7 @@ impl std::str::FromStr for MembershipOfferRateBonusPeriodTermStrategy {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18755,28 +18397,29 @@ impl MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relative => "RELATIVE",
-            Self::Absolute => "ABSOLUTE",
-            Self::BasicAmount => "BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RELATIVE" => Self::Relative,
-            "ABSOLUTE" => Self::Absolute,
-            "BASIC_AMOUNT" => Self::BasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Relative,
+        Self::Absolute,
+        Self::BasicAmount,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18787,7 +18430,7 @@ impl std::str::FromStr for MembershipOfferTermAdjustmentRuleChargeAdjustmentType
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18846,28 +18489,29 @@ impl MembershipOfferTermAdjustmentRuleType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Raise => "RAISE",
-            Self::Reduction => "REDUCTION",
-            Self::NewBasicAmount => "NEW_BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermAdjustmentRuleType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RAISE" => Self::Raise,
-            "REDUCTION" => Self::Reduction,
-            "NEW_BASIC_AMOUNT" => Self::NewBasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Raise,
+        Self::Reduction,
+        Self::NewBasicAmount,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18878,7 +18522,7 @@ impl std::str::FromStr for MembershipOfferTermAdjustmentRuleType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19145,26 +18789,25 @@ impl MembershipOfferTermExtendedCancelationStrategy {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Term => "TERM",
-            Self::ReceiptDate => "RECEIPT_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermExtendedCancelationStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TERM" => Self::Term,
-            "RECEIPT_DATE" => Self::ReceiptDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Term, Self::ReceiptDate];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19175,7 +18818,7 @@ impl std::str::FromStr for MembershipOfferTermExtendedCancelationStrategy {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19233,28 +18876,29 @@ impl MembershipOfferTermExtendedExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermExtendedExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::TermExtension,
+        Self::SubsequentRateDetail,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19265,7 +18909,7 @@ impl std::str::FromStr for MembershipOfferTermExtendedExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19466,30 +19110,30 @@ impl MembershipOfferTextBlockAttachmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::File => "FILE",
-            Self::Url => "URL",
-            Self::ContractPdfPreview => "CONTRACT_PDF_PREVIEW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTextBlockAttachmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "FILE" => Self::File,
-            "URL" => Self::Url,
-            "CONTRACT_PDF_PREVIEW" => Self::ContractPdfPreview,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::File,
+        Self::Url,
+        Self::ContractPdfPreview,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19500,7 +19144,7 @@ impl std::str::FromStr for MembershipOfferTextBlockAttachmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19761,26 +19405,25 @@ impl MembershipSelfServiceContractDataCancelationOrigin {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Studio => "STUDIO",
-            Self::Customer => "CUSTOMER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for MembershipSelfServiceContractDataCancelationOrigin {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STUDIO" => Self::Studio,
-            "CUSTOMER" => Self::Customer,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Studio, Self::Customer];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19791,7 +19434,7 @@ impl std::str::FromStr for MembershipSelfServiceContractDataCancelationOrigin {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19850,28 +19493,29 @@ impl MembershipSelfServiceContractDataCancelationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "CANCELED",
-            Self::PendingVerification => "PENDING_VERIFICATION",
-            Self::PendingWithdrawalVerification => "PENDING_WITHDRAWAL_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for MembershipSelfServiceContractDataCancelationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CANCELED" => Self::Canceled,
-            "PENDING_VERIFICATION" => Self::PendingVerification,
-            "PENDING_WITHDRAWAL_VERIFICATION" => Self::PendingWithdrawalVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Canceled,
+        Self::PendingVerification,
+        Self::PendingWithdrawalVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19882,7 +19526,7 @@ impl std::str::FromStr for MembershipSelfServiceContractDataCancelationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20511,28 +20155,25 @@ impl MembershipSignupCustomerGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl rt::StringEnum for MembershipSignupCustomerGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -20543,7 +20184,7 @@ impl std::str::FromStr for MembershipSignupCustomerGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21029,26 +20670,28 @@ impl ModuleContractPreviewPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for ModuleContractPreviewPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21059,7 +20702,7 @@ impl std::str::FromStr for ModuleContractPreviewPaidTimePeriodCalculationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21215,28 +20858,25 @@ impl OpenApiV1BlockDtoLimitType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Limited => "LIMITED",
-            Self::Unlimited => "UNLIMITED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for OpenApiV1BlockDtoLimitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DISABLED" => Self::Disabled,
-            "LIMITED" => Self::Limited,
-            "UNLIMITED" => Self::Unlimited,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Disabled, Self::Limited, Self::Unlimited];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21247,7 +20887,7 @@ impl std::str::FromStr for OpenApiV1BlockDtoLimitType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21305,28 +20945,25 @@ impl OpenApiV1BlockLimitType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Limited => "LIMITED",
-            Self::Unlimited => "UNLIMITED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for OpenApiV1BlockLimitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DISABLED" => Self::Disabled,
-            "LIMITED" => Self::Limited,
-            "UNLIMITED" => Self::Unlimited,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Disabled, Self::Limited, Self::Unlimited];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21337,7 +20974,7 @@ impl std::str::FromStr for OpenApiV1BlockLimitType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21690,29 +21327,30 @@ impl OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21724,7 +21362,7 @@ for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21883,29 +21521,30 @@ impl OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21917,7 +21556,7 @@ for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22073,29 +21712,30 @@ impl OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -22107,7 +21747,7 @@ for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22164,28 +21804,25 @@ impl OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Dr => "DR",
-            Self::Prof => "PROF",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DR" => Self::Dr,
-            "PROF" => Self::Prof,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -22196,7 +21833,7 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTit
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22251,28 +21888,25 @@ impl OpenApiV1CustomerDataDtoCustomerMasterDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -22283,7 +21917,7 @@ impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22439,29 +22073,30 @@ impl OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -22473,7 +22108,7 @@ for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22904,29 +22539,26 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Dr => "DR",
-            Self::Prof => "PROF",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DR" => Self::Dr,
-            "PROF" => Self::Prof,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -22938,7 +22570,7 @@ for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22995,29 +22627,26 @@ impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum
 for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23029,7 +22658,7 @@ for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23671,26 +23300,25 @@ impl OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23701,7 +23329,7 @@ impl std::str::FromStr for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23753,26 +23381,25 @@ impl OpenApiV1SignupPreviewDtoDiscountType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoDiscountType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23783,7 +23410,7 @@ impl std::str::FromStr for OpenApiV1SignupPreviewDtoDiscountType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23841,28 +23468,29 @@ impl OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unlimited => "UNLIMITED",
-            Self::InitialTerm => "INITIAL_TERM",
-            Self::TimeBased => "TIME_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNLIMITED" => Self::Unlimited,
-            "INITIAL_TERM" => Self::InitialTerm,
-            "TIME_BASED" => Self::TimeBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Unlimited,
+        Self::InitialTerm,
+        Self::TimeBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23873,7 +23501,7 @@ impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23923,24 +23551,25 @@ impl OpenApiV1SignupPreviewDtoVoucherErrorCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidCode => "INVALID_CODE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INVALID_CODE" => Self::InvalidCode,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::InvalidCode];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23951,7 +23580,7 @@ impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherErrorCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24015,32 +23644,31 @@ impl OpenApiV1SignupPreviewDtoVoucherType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contract => "CONTRACT",
-            Self::Credit => "CREDIT",
-            Self::Discount => "DISCOUNT",
-            Self::CompanyFeeSplit => "COMPANY_FEE_SPLIT",
-            Self::Checkin => "CHECKIN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT" => Self::Contract,
-            "CREDIT" => Self::Credit,
-            "DISCOUNT" => Self::Discount,
-            "COMPANY_FEE_SPLIT" => Self::CompanyFeeSplit,
-            "CHECKIN" => Self::Checkin,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Contract,
+        Self::Credit,
+        Self::Discount,
+        Self::CompanyFeeSplit,
+        Self::Checkin,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24051,7 +23679,7 @@ impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24382,44 +24010,37 @@ impl PaymentsUserSessionRequestPermittedPaymentChoicesItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cash => "CASH",
-            Self::BankTransfer => "BANK_TRANSFER",
-            Self::Bacs => "BACS",
-            Self::Sepa => "SEPA",
-            Self::ChDd => "CH_DD",
-            Self::Lsv => "LSV",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Twint => "TWINT",
-            Self::Paypal => "PAYPAL",
-            Self::Bancontact => "BANCONTACT",
-            Self::Ideal => "IDEAL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "payments")]
 impl rt::StringEnum for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CASH" => Self::Cash,
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "BACS" => Self::Bacs,
-            "SEPA" => Self::Sepa,
-            "CH_DD" => Self::ChDd,
-            "LSV" => Self::Lsv,
-            "CREDIT_CARD" => Self::CreditCard,
-            "TWINT" => Self::Twint,
-            "PAYPAL" => Self::Paypal,
-            "BANCONTACT" => Self::Bancontact,
-            "IDEAL" => Self::Ideal,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Cash,
+        Self::BankTransfer,
+        Self::Bacs,
+        Self::Sepa,
+        Self::ChDd,
+        Self::Lsv,
+        Self::CreditCard,
+        Self::Twint,
+        Self::Paypal,
+        Self::Bancontact,
+        Self::Ideal,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24430,7 +24051,7 @@ impl std::str::FromStr for PaymentsUserSessionRequestPermittedPaymentChoicesItem
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24485,26 +24106,25 @@ impl PaymentsUserSessionRequestScope {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::MemberAccount => "MEMBER_ACCOUNT",
-            Self::Ecom => "ECOM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "payments")]
 impl rt::StringEnum for PaymentsUserSessionRequestScope {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBER_ACCOUNT" => Self::MemberAccount,
-            "ECOM" => Self::Ecom,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::MemberAccount, Self::Ecom];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24515,7 +24135,7 @@ impl std::str::FromStr for PaymentsUserSessionRequestScope {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24763,32 +24383,31 @@ impl RecurrencePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Month => "MONTH",
-            Self::Week => "WEEK",
-            Self::Year => "YEAR",
-            Self::Once => "ONCE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for RecurrencePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "MONTH" => Self::Month,
-            "WEEK" => Self::Week,
-            "YEAR" => Self::Year,
-            "ONCE" => Self::Once,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Day,
+        Self::Month,
+        Self::Week,
+        Self::Year,
+        Self::Once,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24799,7 +24418,7 @@ impl std::str::FromStr for RecurrencePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25009,32 +24628,31 @@ impl SignupPaymentScheduleEntryType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContractFee => "CONTRACT_FEE",
-            Self::StarterPackage => "STARTER_PACKAGE",
-            Self::FlatFee => "FLAT_FEE",
-            Self::ModuleFee => "MODULE_FEE",
-            Self::BonusPeriod => "BONUS_PERIOD",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for SignupPaymentScheduleEntryType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT_FEE" => Self::ContractFee,
-            "STARTER_PACKAGE" => Self::StarterPackage,
-            "FLAT_FEE" => Self::FlatFee,
-            "MODULE_FEE" => Self::ModuleFee,
-            "BONUS_PERIOD" => Self::BonusPeriod,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ContractFee,
+        Self::StarterPackage,
+        Self::FlatFee,
+        Self::ModuleFee,
+        Self::BonusPeriod,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25045,7 +24663,7 @@ impl std::str::FromStr for SignupPaymentScheduleEntryType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25803,36 +25421,33 @@ impl StudioOpeningHoursDayOfWeekFrom {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for StudioOpeningHoursDayOfWeekFrom {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25843,7 +25458,7 @@ impl std::str::FromStr for StudioOpeningHoursDayOfWeekFrom {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25906,36 +25521,33 @@ impl StudioOpeningHoursDayOfWeekTo {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for StudioOpeningHoursDayOfWeekTo {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25946,7 +25558,7 @@ impl std::str::FromStr for StudioOpeningHoursDayOfWeekTo {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26166,32 +25778,31 @@ impl SubContractPaymentFrequency {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for SubContractPaymentFrequency {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26202,7 +25813,7 @@ impl std::str::FromStr for SubContractPaymentFrequency {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26333,28 +25944,25 @@ impl TaxAdvisorCreateExportExportFileFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Csv => "CSV",
-            Self::Xlsx => "XLSX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportFileFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JSON" => Self::Json,
-            "CSV" => Self::Csv,
-            "XLSX" => Self::Xlsx,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Json, Self::Csv, Self::Xlsx];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26365,7 +25973,7 @@ impl std::str::FromStr for TaxAdvisorCreateExportExportFileFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26417,26 +26025,25 @@ impl TaxAdvisorCreateExportExportFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Single => "SINGLE",
-            Self::Aggregated => "AGGREGATED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SINGLE" => Self::Single,
-            "AGGREGATED" => Self::Aggregated,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Single, Self::Aggregated];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26447,7 +26054,7 @@ impl std::str::FromStr for TaxAdvisorCreateExportExportFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26499,26 +26106,25 @@ impl TaxAdvisorCreateExportExportLocale {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::English => "ENGLISH",
-            Self::German => "GERMAN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportLocale {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENGLISH" => Self::English,
-            "GERMAN" => Self::German,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::English, Self::German];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26529,7 +26135,7 @@ impl std::str::FromStr for TaxAdvisorCreateExportExportLocale {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26659,28 +26265,25 @@ impl TaxAdvisorExportDownloadExportFileFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Csv => "CSV",
-            Self::Xlsx => "XLSX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportFileFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JSON" => Self::Json,
-            "CSV" => Self::Csv,
-            "XLSX" => Self::Xlsx,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Json, Self::Csv, Self::Xlsx];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26691,7 +26294,7 @@ impl std::str::FromStr for TaxAdvisorExportDownloadExportFileFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26743,26 +26346,25 @@ impl TaxAdvisorExportDownloadExportFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Single => "SINGLE",
-            Self::Aggregated => "AGGREGATED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SINGLE" => Self::Single,
-            "AGGREGATED" => Self::Aggregated,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Single, Self::Aggregated];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26773,7 +26375,7 @@ impl std::str::FromStr for TaxAdvisorExportDownloadExportFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26825,26 +26427,25 @@ impl TaxAdvisorExportDownloadExportLocale {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::English => "ENGLISH",
-            Self::German => "GERMAN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportLocale {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENGLISH" => Self::English,
-            "GERMAN" => Self::German,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::English, Self::German];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26855,7 +26456,7 @@ impl std::str::FromStr for TaxAdvisorExportDownloadExportLocale {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27029,13 +26630,7 @@ impl TermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
@@ -27048,18 +26643,19 @@ impl TermUnit {
     )
 )]
 impl rt::StringEnum for TermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27077,7 +26673,7 @@ impl std::str::FromStr for TermUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27198,34 +26794,32 @@ impl TermWithMinutesUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minutes => "MINUTES",
-            Self::Hours => "HOURS",
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for TermWithMinutesUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MINUTES" => Self::Minutes,
-            "HOURS" => Self::Hours,
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Minutes,
+        Self::Hours,
+        Self::Day,
+        Self::Week,
+        Self::Month,
+        Self::Year,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27236,7 +26830,7 @@ impl std::str::FromStr for TermWithMinutesUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27348,30 +26942,25 @@ impl TimePeriodPeriodUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for TimePeriodPeriodUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27382,7 +26971,7 @@ impl std::str::FromStr for TimePeriodPeriodUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27529,26 +27118,25 @@ impl TransferDetailsDebtCollectionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trust => "TRUST",
-            Self::Purchase => "PURCHASE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsDebtCollectionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TRUST" => Self::Trust,
-            "PURCHASE" => Self::Purchase,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Trust, Self::Purchase];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27559,7 +27147,7 @@ impl std::str::FromStr for TransferDetailsDebtCollectionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27628,30 +27216,30 @@ impl TransferDetailsOrigin {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::DebtCollectionRun => "DEBT_COLLECTION_RUN",
-            Self::IndividualHandover => "INDIVIDUAL_HANDOVER",
-            Self::AutomaticHandover => "AUTOMATIC_HANDOVER",
-            Self::ContractCancelation => "CONTRACT_CANCELATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsOrigin {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DEBT_COLLECTION_RUN" => Self::DebtCollectionRun,
-            "INDIVIDUAL_HANDOVER" => Self::IndividualHandover,
-            "AUTOMATIC_HANDOVER" => Self::AutomaticHandover,
-            "CONTRACT_CANCELATION" => Self::ContractCancelation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::DebtCollectionRun,
+        Self::IndividualHandover,
+        Self::AutomaticHandover,
+        Self::ContractCancelation,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27662,7 +27250,7 @@ impl std::str::FromStr for TransferDetailsOrigin {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27723,30 +27311,30 @@ impl TransferDetailsStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalProcessing => "INTERNAL_PROCESSING",
-            Self::WaitingForConfirmation => "WAITING_FOR_CONFIRMATION",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INTERNAL_PROCESSING" => Self::InternalProcessing,
-            "WAITING_FOR_CONFIRMATION" => Self::WaitingForConfirmation,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::InternalProcessing,
+        Self::WaitingForConfirmation,
+        Self::Completed,
+        Self::Failed,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27757,7 +27345,7 @@ impl std::str::FromStr for TransferDetailsStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28034,28 +27622,29 @@ impl TrialOfferLeadCustomerCreationValidationResultValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Possible => "POSSIBLE",
-            Self::InvalidLeadCustomerData => "INVALID_LEAD_CUSTOMER_DATA",
-            Self::DuplicateCustomer => "DUPLICATE_CUSTOMER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POSSIBLE" => Self::Possible,
-            "INVALID_LEAD_CUSTOMER_DATA" => Self::InvalidLeadCustomerData,
-            "DUPLICATE_CUSTOMER" => Self::DuplicateCustomer,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Possible,
+        Self::InvalidLeadCustomerData,
+        Self::DuplicateCustomer,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28067,7 +27656,7 @@ for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28181,28 +27770,25 @@ impl TrialOfferLeadDataConfigAddressMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigAddressMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28213,7 +27799,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigAddressMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28271,28 +27857,25 @@ impl TrialOfferLeadDataConfigDateOfBirthMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigDateOfBirthMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28303,7 +27886,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigDateOfBirthMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28361,28 +27944,25 @@ impl TrialOfferLeadDataConfigGenderMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigGenderMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28393,7 +27973,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigGenderMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28451,28 +28031,25 @@ impl TrialOfferLeadDataConfigTelephoneMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigTelephoneMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28483,7 +28060,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigTelephoneMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28590,55 +28167,42 @@ impl TypedArgumentDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Timestamp => "TIMESTAMP",
-            Self::Boolean => "BOOLEAN",
-            Self::Date => "DATE",
-            Self::MonthDay => "MONTH_DAY",
-            Self::Time => "TIME",
-            Self::Term => "TERM",
-            Self::TermList => "TERM_LIST",
-            Self::Integer => "INTEGER",
-            Self::Decimal => "DECIMAL",
-            Self::String => "STRING",
-            Self::Money => "MONEY",
-            Self::LimitableConfigProperty => "LIMITABLE_CONFIG_PROPERTY",
-            Self::I18nKey => "I18N_KEY",
-            Self::I18nKeyList => "I18N_KEY_LIST",
-            Self::PermissionList => "PERMISSION_LIST",
-            Self::Enum => "ENUM",
-            Self::AvailabilityList => "AVAILABILITY_LIST",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 impl rt::StringEnum for TypedArgumentDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TIMESTAMP" => Self::Timestamp,
-            "BOOLEAN" => Self::Boolean,
-            "DATE" => Self::Date,
-            "MONTH_DAY" => Self::MonthDay,
-            "TIME" => Self::Time,
-            "TERM" => Self::Term,
-            "TERM_LIST" => Self::TermList,
-            "INTEGER" => Self::Integer,
-            "DECIMAL" => Self::Decimal,
-            "STRING" => Self::String,
-            "MONEY" => Self::Money,
-            "LIMITABLE_CONFIG_PROPERTY" => Self::LimitableConfigProperty,
-            "I18N_KEY" => Self::I18nKey,
-            "I18N_KEY_LIST" => Self::I18nKeyList,
-            "PERMISSION_LIST" => Self::PermissionList,
-            "ENUM" => Self::Enum,
-            "AVAILABILITY_LIST" => Self::AvailabilityList,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Timestamp,
+        Self::Boolean,
+        Self::Date,
+        Self::MonthDay,
+        Self::Time,
+        Self::Term,
+        Self::TermList,
+        Self::Integer,
+        Self::Decimal,
+        Self::String,
+        Self::Money,
+        Self::LimitableConfigProperty,
+        Self::I18nKey,
+        Self::I18nKeyList,
+        Self::PermissionList,
+        Self::Enum,
+        Self::AvailabilityList,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28648,7 +28212,7 @@ impl std::str::FromStr for TypedArgumentDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28816,26 +28380,25 @@ impl VoucherDiscountPeriodDiscountType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for VoucherDiscountPeriodDiscountType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28846,7 +28409,7 @@ impl std::str::FromStr for VoucherDiscountPeriodDiscountType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28904,28 +28467,29 @@ impl VoucherDiscountPeriodEffectivePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unlimited => "UNLIMITED",
-            Self::InitialTerm => "INITIAL_TERM",
-            Self::TimeBased => "TIME_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for VoucherDiscountPeriodEffectivePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNLIMITED" => Self::Unlimited,
-            "INITIAL_TERM" => Self::InitialTerm,
-            "TIME_BASED" => Self::TimeBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Unlimited,
+        Self::InitialTerm,
+        Self::TimeBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28936,7 +28500,7 @@ impl std::str::FromStr for VoucherDiscountPeriodEffectivePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
