@@ -665,7 +665,7 @@ impl OperationDef {
                     }
                 }
             }
-            Success::Empty | Success::Bytes => {}
+            Success::Empty | Success::Bytes | Success::Undocumented => {}
         }
         if let Some(pagination) = &mut self.pagination {
             pagination.item.rename(renames);
@@ -923,6 +923,10 @@ pub enum Success {
     Empty,
     /// Raw bytes.
     Bytes,
+    /// The document gives the operation no responses at all (OpenAPI 3.1 allows it): any 2xx
+    /// is a success, its body kept as raw bytes, as for [`Success::Bytes`]; the status and
+    /// headers are the caller's to read.
+    Undocumented,
     /// Success statuses with different bodies: an enum of the `api` module with one variant per
     /// documented status, decoded by the status of the response.
     Several {
@@ -938,7 +942,7 @@ impl Success {
     pub fn body_types(&self) -> Vec<&RType> {
         match self {
             Success::Json(ty) => vec![ty],
-            Success::Empty | Success::Bytes => Vec::new(),
+            Success::Empty | Success::Bytes | Success::Undocumented => Vec::new(),
             Success::Several { statuses, .. } => statuses
                 .iter()
                 .filter_map(|status| match &status.body {

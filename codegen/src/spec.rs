@@ -14,6 +14,8 @@
 //! | `exclusiveMinimum: n` (a number)     | `minimum: n, exclusiveMinimum: true`       |
 //! | `$ref` with sibling keys             | `allOf: [{$ref}]` plus the siblings        |
 //! | `$ref` to a `$id` or an `$anchor`    | `$ref` to that schema's JSON pointer       |
+//! | no `paths` (3.1 only)                | `paths: {}`                                |
+//! | an operation without `responses` (3.1 only) | `responses: {}`: nothing documented, so the method returns the raw response |
 //!
 //! The last rule matters for 3.0 documents too: `openapiv3` would otherwise drop the siblings
 //! (a property's description or default) without a word.
@@ -328,9 +330,7 @@ fn locate_error(document: &Value) -> Option<Error> {
                 "parameters" => {
                     check_each::<openapiv3::ReferenceOr<openapiv3::Parameter>>(value, &pointer)
                 }
-                "get" | "put" | "post" | "delete" | "options" | "head" | "patch" | "trace" => {
-                    check_operation(value, &pointer)
-                }
+                method if METHODS.contains(&method) => check_operation(value, &pointer),
                 _ => Ok(()),
             };
             if let Err(error) = result {
@@ -568,6 +568,17 @@ pub(crate) fn normalise(document: &mut Value) {
     let Some(root) = document.as_object_mut() else {
         return;
     };
+    // OpenAPI 3.1 made `paths` and an operation's `responses` optional (a document may describe
+    // only webhooks or only components); 3.0 requires both, so there a missing one stays an
+    // error.
+    let optional_responses = root
+        .get("openapi")
+        .and_then(Value::as_str)
+        .is_some_and(|version| version.starts_with("3.1."));
+    if optional_responses {
+        root.entry("paths")
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
     if let Some(Value::Object(components)) = root.get_mut("components") {
         // Security schemes `openapiv3` cannot read (`mutualTLS`, and any newer type) are left
         // out rather than refused; the client uses none of them, and lowering warns about each
@@ -597,21 +608,37 @@ pub(crate) fn normalise(document: &mut Value) {
     }
     if let Some(Value::Object(paths)) = root.get_mut("paths") {
         for item in paths.values_mut() {
-            let Some(item) = item.as_object_mut() else {
-                continue;
-            };
-            for (key, value) in item.iter_mut() {
-                if key == "parameters" {
-                    for_each_in_array(value, normalise_schema_holder);
-                } else if let Some(operation) = value.as_object_mut() {
-                    normalise_operation(operation);
-                }
-            }
+            normalise_path_item(item, optional_responses);
         }
     }
 }
 
-fn normalise_operation(operation: &mut Map<String, Value>) {
+/// The HTTP methods a path item holds operations under.
+const METHODS: &[&str] = &[
+    "get", "put", "post", "delete", "options", "head", "patch", "trace",
+];
+
+fn normalise_path_item(item: &mut Value, optional_responses: bool) {
+    let Some(item) = item.as_object_mut() else {
+        return;
+    };
+    for (key, value) in item.iter_mut() {
+        if key == "parameters" {
+            for_each_in_array(value, normalise_schema_holder);
+        } else if let (true, Some(operation)) =
+            (METHODS.contains(&key.as_str()), value.as_object_mut())
+        {
+            normalise_operation(operation, optional_responses);
+        }
+    }
+}
+
+fn normalise_operation(operation: &mut Map<String, Value>, optional_responses: bool) {
+    if optional_responses {
+        operation
+            .entry("responses")
+            .or_insert_with(|| Value::Object(Map::new()));
+    }
     if let Some(parameters) = operation.get_mut("parameters") {
         for_each_in_array(parameters, normalise_schema_holder);
     }

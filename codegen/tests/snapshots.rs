@@ -116,6 +116,8 @@ fixtures! {
     nested_maps,
     discriminator,
     discriminator_inheritance,
+    v31_components_only,
+    v31_no_responses,
 }
 
 /// Every fixture file has a snapshot test above (and every test a file).

@@ -821,7 +821,7 @@ fn operation_changes(group: &Group, a: &OperationDef, b: &OperationDef, out: &mu
 
 /// A changed response type; for the same success enum on both sides, its variants' changes.
 fn success_changes(item: Item, a: &OperationDef, b: &OperationDef, out: &mut Changes) {
-    match (&a.success, &b.success) {
+    match (same_rust(&a.success), same_rust(&b.success)) {
         (
             Success::Several {
                 name: old_name,
@@ -844,13 +844,22 @@ fn success_changes(item: Item, a: &OperationDef, b: &OperationDef, out: &mut Cha
     }
 }
 
+/// The success as the Rust user sees it: an operation without documented responses returns
+/// bytes, as one documenting a body that is not JSON does.
+fn same_rust(success: &Success) -> &Success {
+    match success {
+        Success::Undocumented => &Success::Bytes,
+        other => other,
+    }
+}
+
 /// The response type as text: `Customer`, `()`, `Bytes`, or a success enum with its variants
 /// (`api::CreateCustomerSuccess { Ok(Customer), NoContent }`).
 fn success(success: &Success) -> String {
     match success {
         Success::Json(ty) => ty.to_string(),
         Success::Empty => "()".to_owned(),
-        Success::Bytes => "Bytes".to_owned(),
+        Success::Bytes | Success::Undocumented => "Bytes".to_owned(),
         Success::Several { name, statuses } => {
             let variants: Vec<String> = success_variants(statuses)
                 .iter()

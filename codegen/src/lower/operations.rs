@@ -854,7 +854,9 @@ impl RawBody<'_> {
 /// bodies, or a body beside a status without one, are a status-keyed enum (named by the caller),
 /// each inline schema named after its status as error bodies are (`<Operation>Created`). A status
 /// without a body is a success the caller must be able to tell apart: typed as the body, its
-/// empty answer would be a decode error after the server did what was asked.
+/// empty answer would be a decode error after the server did what was asked. No responses at all
+/// (allowed in 3.1, and an empty `responses` says as little) leave nothing to type: the raw
+/// response, with a warning.
 fn success_type(
     api: &OpenAPI,
     types: &mut TypeSpace<'_>,
@@ -862,6 +864,15 @@ fn success_type(
     operation: &Operation,
     pointer: &Pointer,
 ) -> Result<Success, Error> {
+    let documented = &operation.responses;
+    if documented.responses.is_empty() && documented.default.is_none() {
+        types.warn(
+            pointer,
+            "no responses documented (OpenAPI 3.1 allows it): the method returns the raw \
+             response, any 2xx body as bytes",
+        );
+        return Ok(Success::Undocumented);
+    }
     let mut resolved = Vec::new();
     for (status, response) in &operation.responses.responses {
         let is_success = match status {

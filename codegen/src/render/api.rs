@@ -196,7 +196,7 @@ fn success_type(op: &OperationDef) -> TokenStream {
     match &op.success {
         Success::Json(ty) => type_tokens(ty, Scope::Elsewhere),
         Success::Empty => quote!(()),
-        Success::Bytes => quote!(rt::bytes::Bytes),
+        Success::Bytes | Success::Undocumented => quote!(rt::bytes::Bytes),
         // Defined in the same module, beside the request builder.
         Success::Several { name, .. } => {
             let name = ident(name);
@@ -331,6 +331,18 @@ fn operation_method(op: &OperationDef) -> TokenStream {
             optional.join(", ")
         ));
     }
+    if op.success == Success::Undocumented {
+        doc.push_str(&format!(
+            "\n\n# Response\n\n\
+             The document describes no response, so the raw response is returned: awaiting\n\
+             the request gives the body of any 2xx status as bytes, and\n\
+             [`send_with_response`]({}::send_with_response) the whole response (status,\n\
+             headers and body). Any other status is an\n\
+             [`Error::UnexpectedStatus`](rt::Error::UnexpectedStatus) with its status, headers\n\
+             and raw body.",
+            op.builder_name
+        ));
+    }
     doc.push_str("\n\nAwait the returned request (or call `send`) to perform it.");
     let doc = docs::attributes(&doc);
     let aliases = search_aliases(op)
@@ -408,7 +420,9 @@ fn request_builder(group: &str, op: &OperationDef) -> TokenStream {
     let (send, send_with_response) = match &op.success {
         Success::Json(_) => (quote!(send), quote!(send_with_response)),
         Success::Empty => (quote!(send_empty), quote!(send_empty_with_response)),
-        Success::Bytes => (quote!(send_bytes), quote!(send_bytes_with_response)),
+        Success::Bytes | Success::Undocumented => {
+            (quote!(send_bytes), quote!(send_bytes_with_response))
+        }
         Success::Several { .. } => (quote!(send_by_status), quote!(send_by_status_with_response)),
     };
     let setters = input_setters(&all);

@@ -236,7 +236,7 @@ fn example_arguments(op: &OperationDef, crate_name: &str) -> Option<String> {
 fn example_answer(success: &Success, model: &Model) -> Option<String> {
     match success {
         Success::Empty => Some(String::new()),
-        Success::Bytes => Some("b\"data\".to_vec()".to_owned()),
+        Success::Bytes | Success::Undocumented => Some("b\"data\".to_vec()".to_owned()),
         // Lists are answered as slices, which have no `Default`.
         Success::Json(RType::Vec(_)) => Some("&[]".to_owned()),
         Success::Json(ty) if model.has_default(ty) => Some("&Default::default()".to_owned()),
@@ -542,7 +542,7 @@ fn answers(op: &OperationDef, error: Option<&ErrorBody>) -> (TokenStream, Option
                 self.0.returns_empty()
             }
         },
-        Success::Bytes => quote! {
+        Success::Bytes | Success::Undocumented => quote! {
             /// Answers `200 OK` with `body`.
             pub fn returns(self, body: impl Into<rt::bytes::Bytes>) -> Expectation<'a> {
                 self.0.returns_bytes(body)
