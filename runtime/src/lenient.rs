@@ -36,9 +36,11 @@
 //! `uuid::Uuid`. For them a number is not a plausible spelling of a value, so it stays the same
 //! type error as without the adapter, instead of turning into, say, an enum's `Unknown("1")`.
 //! Everything else (numbers, booleans, structs, enums, errors and their messages) behaves
-//! exactly as with the wrapped deserializer alone, with one cosmetic exception: an array or
-//! object sent for a string is reported one column later (inside the bracket rather than on
-//! it), as the `deserialize_with` helpers below have always reported it.
+//! exactly as with the wrapped deserializer alone, with two exceptions: an array or object sent
+//! for a string is reported one column later (inside the bracket rather than on it), as the
+//! `deserialize_with` helpers below have always reported it; and a struct is read only from an
+//! object (`serde_json` alone also reads an array of the field values in order, which no
+//! `type: object` schema means; an array is `invalid type: sequence`).
 //!
 //! Numbers keep their JSON text for integers; floats are written with Rust's shortest
 //! round-trip formatting (so `1.50` becomes `"1.5"`, and `89.0` becomes `"89"`), since
@@ -212,8 +214,9 @@ where
 }
 
 /// Calls the forwarding macro `$forward` with every `Deserializer` method but
-/// `deserialize_string` (the one request the adapter changes), each as `name(extra args);`.
-/// The adapter's three deserializers forward the same list; each adds `deserialize_string`.
+/// `deserialize_string` (the one request the adapter changes) and `deserialize_struct` (which
+/// the adapter reads as a map), each as `name(extra args);`. The adapter's three deserializers
+/// forward the same list; each adds those two.
 macro_rules! every_deserialize_but_string {
     ($forward:ident) => {
         $forward! {
@@ -243,7 +246,6 @@ macro_rules! every_deserialize_but_string {
             deserialize_tuple(len: usize);
             deserialize_tuple_struct(name: &'static str, len: usize);
             deserialize_map();
-            deserialize_struct(name: &'static str, fields: &'static [&'static str]);
             deserialize_enum(name: &'static str, variants: &'static [&'static str]);
             deserialize_identifier();
             deserialize_ignored_any();
@@ -267,6 +269,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Lenient<D> {
     every_deserialize_but_string!(lenient_forward);
     lenient_forward! {
         deserialize_string();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
     }
 
     fn is_human_readable(&self) -> bool {
@@ -499,6 +502,24 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for Adapter<'_, D> {
     #[inline]
     fn deserialize_string<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, D::Error> {
         self.de.deserialize_any(NumberAsText {
+            visitor,
+            ctx: self.ctx,
+        })
+    }
+
+    /// A struct is read as what its schema says it is, a JSON object: `deserialize_map`.
+    /// (`serde_json`'s `deserialize_struct` would also take an array of the field values in
+    /// order, which no schema means; that second way costs every model a `visit_seq` and the
+    /// larger `deserialize_struct` compiled into the generated crate, about a tenth of its
+    /// code.) The visitor is the derived struct visitor, which reads a map the same either way.
+    #[inline]
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        _fields: &'static [&'static str],
+        visitor: V,
+    ) -> Result<V::Value, D::Error> {
+        self.de.deserialize_map(LenientVisitor {
             visitor,
             ctx: self.ctx,
         })
@@ -932,6 +953,7 @@ impl<'de, D: Deserializer<'de>> Deserializer<'de> for KeyDeserializer<'_, D> {
     every_deserialize_but_string!(forward_key_deserialize);
     forward_key_deserialize! {
         deserialize_string();
+        deserialize_struct(name: &'static str, fields: &'static [&'static str]);
     }
 
     fn is_human_readable(&self) -> bool {
@@ -1479,22 +1501,21 @@ mod adapter_tests {
 
     #[test]
     fn text_parsing_targets_stay_strict() {
-        #[derive(Debug, PartialEq)]
+        #[derive(Debug, Clone, PartialEq)]
         enum Status {
             Active,
             Unknown(String),
         }
         impl StringEnum for Status {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    "ACTIVE" => Status::Active,
-                    other => Status::Unknown(other.to_owned()),
-                }
+            const VARIANTS: &'static [Self] = &[Status::Active];
+            const WIRE_VALUES: &'static [&'static str] = &["ACTIVE"];
+            fn unknown(value: String) -> Self {
+                Status::Unknown(value)
             }
-            fn as_wire(&self) -> &str {
+            fn unknown_value(&self) -> Option<&str> {
                 match self {
-                    Status::Active => "ACTIVE",
-                    Status::Unknown(other) => other,
+                    Status::Unknown(value) => Some(value),
+                    _ => None,
                 }
             }
         }

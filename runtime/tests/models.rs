@@ -174,19 +174,17 @@ enum ContractStatus {
 }
 
 impl StringEnum for ContractStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ACTIVE" => ContractStatus::Active,
-            "INACTIVE" => ContractStatus::Inactive,
-            other => ContractStatus::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[ContractStatus::Active, ContractStatus::Inactive];
+    const WIRE_VALUES: &'static [&'static str] = &["ACTIVE", "INACTIVE"];
+
+    fn unknown(value: String) -> Self {
+        ContractStatus::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
+    fn unknown_value(&self) -> Option<&str> {
         match self {
-            ContractStatus::Active => "ACTIVE",
-            ContractStatus::Inactive => "INACTIVE",
-            ContractStatus::Unknown(other) => other,
+            ContractStatus::Unknown(value) => Some(value),
+            _ => None,
         }
     }
 }

@@ -12,7 +12,9 @@
 //!   per-request overhead against raw `reqwest`), which prints its own tables;
 //! - **downstream**: fresh crates depending on a client (every tag, one tag) or on the webhook
 //!   types alone, built from clean next to a baseline of the same `reqwest`, `tokio` and `serde`
-//!   (`bench/downstream.rs`).
+//!   (`bench/downstream.rs`);
+//! - **code-size**: generated lines, LLVM IR lines, and crate-only builds of the clients next to
+//!   openapi-generator's client for the same document (`bench/code_size.rs`).
 //!
 //! Figures are wall time and, where the platform tells, CPU time (user + system of the command
 //! and everything it started): on a shared machine CPU time moves less with other load. Ratios
@@ -32,6 +34,7 @@ use crate::files::display_path;
 use crate::flags::SpecsFrom;
 use crate::manifest::Manifest;
 
+mod code_size;
 mod downstream;
 
 /// Arguments of `cargo xtask bench`.
@@ -76,6 +79,8 @@ pub enum Part {
     Runtime,
     /// Clean builds of fresh crates depending on a client, against a baseline of its stack.
     Downstream,
+    /// Generated lines, LLVM IR lines, and crate-only builds next to openapi-generator's.
+    CodeSize,
 }
 
 impl Part {
@@ -109,6 +114,9 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
                 tag: args.tag.as_deref(),
             },
         )?;
+    }
+    if args.only.includes(Part::CodeSize) {
+        code_size::run(root, args.builds)?;
     }
     Ok(())
 }

@@ -313,6 +313,9 @@ fn field_value(ty: &RType, argument: TokenStream) -> TokenStream {
     }
 }
 
+/// A string enum: the type, its wire values written once (`KNOWN_VALUES`) and its known
+/// variants once more in the same order (`rt::StringEnum::VARIANTS`); the runtime's provided
+/// methods match a value to a variant and back, so no impl here has a `match` per variant.
 fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
     let name = ident(&def.name);
     let doc = type_doc(&def.doc, def.deprecated);
@@ -322,16 +325,10 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
         let variant = ident(&v.rust_name);
         quote! { #doc #variant, }
     });
-    let to_wire = def.variants.iter().map(|v| {
-        let variant = ident(&v.rust_name);
-        let wire = &v.wire;
-        quote! { Self::#variant => #wire, }
-    });
     let wires = def.variants.iter().map(|v| &v.wire);
-    let from_wire = def.variants.iter().map(|v| {
+    let known = def.variants.iter().map(|v| {
         let variant = ident(&v.rust_name);
-        let wire = &v.wire;
-        quote! { #wire => Self::#variant, }
+        quote!(Self::#variant)
     });
     let default = def.default.map(|index| {
         let variant = ident(&def.variants[index].rust_name);
@@ -368,24 +365,24 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
 
             /// The value as it appears on the wire.
             pub fn as_str(&self) -> &str {
-                match self {
-                    #(#to_wire)*
-                    Self::#fallback(other) => other,
-                }
+                rt::StringEnum::as_wire(self)
             }
         }
 
         #cfg
         impl rt::StringEnum for #name {
-            fn from_wire(value: &str) -> Self {
-                match value {
-                    #(#from_wire)*
-                    other => Self::#fallback(other.to_owned()),
-                }
+            const VARIANTS: &'static [Self] = &[#(#known),*];
+            const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+            fn unknown(value: String) -> Self {
+                Self::#fallback(value)
             }
 
-            fn as_wire(&self) -> &str {
-                self.as_str()
+            fn unknown_value(&self) -> Option<&str> {
+                match self {
+                    Self::#fallback(value) => Some(value),
+                    _ => None,
+                }
             }
         }
 
@@ -396,7 +393,7 @@ fn enum_tokens(def: &EnumDef, cfg: &TokenStream) -> TokenStream {
             /// Never fails: a value the client does not know becomes the fallback variant;
             /// check [`is_unknown`](Self::is_unknown) to reject it.
             fn from_str(value: &str) -> Result<Self, Self::Err> {
-                Ok(<Self as rt::StringEnum>::from_wire(value))
+                Ok(rt::StringEnum::from_wire(value))
             }
         }
 

@@ -273,26 +273,25 @@ impl AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -303,7 +302,7 @@ impl std::str::FromStr for AgeBasedAdjustmentDtoAgeBasedAdjustmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -569,46 +568,38 @@ impl BanContactCardDtoExpiryMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for BanContactCardDtoExpiryMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -619,7 +610,7 @@ impl std::str::FromStr for BanContactCardDtoExpiryMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1248,566 +1239,298 @@ impl BirthInformationDtoCountryOfBirth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "terminal")]
 impl rt::StringEnum for BirthInformationDtoCountryOfBirth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1818,7 +1541,7 @@ impl std::str::FromStr for BirthInformationDtoCountryOfBirth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1956,26 +1679,28 @@ impl CancelContractManualRequestDtoCancellationDateType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NextPossibleCancellationDate => "NEXT_POSSIBLE_CANCELLATION_DATE",
-            Self::AbsoluteCancellationDate => "ABSOLUTE_CANCELLATION_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualRequestDtoCancellationDateType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NEXT_POSSIBLE_CANCELLATION_DATE" => Self::NextPossibleCancellationDate,
-            "ABSOLUTE_CANCELLATION_DATE" => Self::AbsoluteCancellationDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NextPossibleCancellationDate,
+        Self::AbsoluteCancellationDate,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1986,7 +1711,7 @@ impl std::str::FromStr for CancelContractManualRequestDtoCancellationDateType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2039,26 +1764,28 @@ impl CancelContractManualRequestDtoCancellationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
-            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualRequestDtoCancellationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
-            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::OrdinaryCancellation,
+        Self::ExtraordinaryCancellation,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2069,7 +1796,7 @@ impl std::str::FromStr for CancelContractManualRequestDtoCancellationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2235,26 +1962,28 @@ impl CancelContractManualResponseDtoCancellationDateType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NextPossibleCancellationDate => "NEXT_POSSIBLE_CANCELLATION_DATE",
-            Self::AbsoluteCancellationDate => "ABSOLUTE_CANCELLATION_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualResponseDtoCancellationDateType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NEXT_POSSIBLE_CANCELLATION_DATE" => Self::NextPossibleCancellationDate,
-            "ABSOLUTE_CANCELLATION_DATE" => Self::AbsoluteCancellationDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NextPossibleCancellationDate,
+        Self::AbsoluteCancellationDate,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2265,7 +1994,7 @@ impl std::str::FromStr for CancelContractManualResponseDtoCancellationDateType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2318,26 +2047,28 @@ impl CancelContractManualResponseDtoCancellationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
-            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractManualResponseDtoCancellationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
-            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::OrdinaryCancellation,
+        Self::ExtraordinaryCancellation,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2348,7 +2079,7 @@ impl std::str::FromStr for CancelContractManualResponseDtoCancellationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2477,26 +2208,28 @@ impl CancelContractRequestDtoCancellationDateType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NextPossibleCancellationDate => "NEXT_POSSIBLE_CANCELLATION_DATE",
-            Self::AbsoluteCancellationDate => "ABSOLUTE_CANCELLATION_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractRequestDtoCancellationDateType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NEXT_POSSIBLE_CANCELLATION_DATE" => Self::NextPossibleCancellationDate,
-            "ABSOLUTE_CANCELLATION_DATE" => Self::AbsoluteCancellationDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NextPossibleCancellationDate,
+        Self::AbsoluteCancellationDate,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2507,7 +2240,7 @@ impl std::str::FromStr for CancelContractRequestDtoCancellationDateType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2559,26 +2292,28 @@ impl CancelContractRequestDtoCancellationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
-            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractRequestDtoCancellationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
-            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::OrdinaryCancellation,
+        Self::ExtraordinaryCancellation,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2589,7 +2324,7 @@ impl std::str::FromStr for CancelContractRequestDtoCancellationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2750,26 +2485,28 @@ impl CancelContractResponseDtoCancellationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::OrdinaryCancellation => "ORDINARY_CANCELLATION",
-            Self::ExtraordinaryCancellation => "EXTRAORDINARY_CANCELLATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelContractResponseDtoCancellationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ORDINARY_CANCELLATION" => Self::OrdinaryCancellation,
-            "EXTRAORDINARY_CANCELLATION" => Self::ExtraordinaryCancellation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::OrdinaryCancellation,
+        Self::ExtraordinaryCancellation,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2780,7 +2517,7 @@ impl std::str::FromStr for CancelContractResponseDtoCancellationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2903,32 +2640,31 @@ impl CancelationReasonDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Custom => "CUSTOM",
-            Self::ContractSwitch => "CONTRACT_SWITCH",
-            Self::RestMaturity => "REST_MATURITY",
-            Self::Dunning => "DUNNING",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for CancelationReasonDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "CUSTOM" => Self::Custom,
-            "CONTRACT_SWITCH" => Self::ContractSwitch,
-            "REST_MATURITY" => Self::RestMaturity,
-            "DUNNING" => Self::Dunning,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Custom,
+        Self::ContractSwitch,
+        Self::RestMaturity,
+        Self::Dunning,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2939,7 +2675,7 @@ impl std::str::FromStr for CancelationReasonDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3120,30 +2856,30 @@ impl CentralLegalLinkDtoCentralLegalLinkDocumentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Imprint => "IMPRINT",
-            Self::Privacy => "PRIVACY",
-            Self::TermsAndConditions => "TERMS_AND_CONDITIONS",
-            Self::Revocation => "REVOCATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl rt::StringEnum for CentralLegalLinkDtoCentralLegalLinkDocumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "IMPRINT" => Self::Imprint,
-            "PRIVACY" => Self::Privacy,
-            "TERMS_AND_CONDITIONS" => Self::TermsAndConditions,
-            "REVOCATION" => Self::Revocation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Imprint,
+        Self::Privacy,
+        Self::TermsAndConditions,
+        Self::Revocation,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3154,7 +2890,7 @@ impl std::str::FromStr for CentralLegalLinkDtoCentralLegalLinkDocumentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3203,26 +2939,25 @@ impl CentralLegalLinkDtoLegalLinkType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExternalUrl => "EXTERNAL_URL",
-            Self::Text => "TEXT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl rt::StringEnum for CentralLegalLinkDtoLegalLinkType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "EXTERNAL_URL" => Self::ExternalUrl,
-            "TEXT" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ExternalUrl, Self::Text];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3233,7 +2968,7 @@ impl std::str::FromStr for CentralLegalLinkDtoLegalLinkType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3891,566 +3626,298 @@ impl CommonTrialSessionLeadAddressDtoCountry {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl rt::StringEnum for CommonTrialSessionLeadAddressDtoCountry {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4461,7 +3928,7 @@ impl std::str::FromStr for CommonTrialSessionLeadAddressDtoCountry {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5228,566 +4695,298 @@ impl CommonTrialSessionLeadCustomerDtoCountryOfBirth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl rt::StringEnum for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5798,7 +4997,7 @@ impl std::str::FromStr for CommonTrialSessionLeadCustomerDtoCountryOfBirth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5848,28 +5047,25 @@ impl CommonTrialSessionLeadCustomerDtoGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl rt::StringEnum for CommonTrialSessionLeadCustomerDtoGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5880,7 +5076,7 @@ impl std::str::FromStr for CommonTrialSessionLeadCustomerDtoGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5983,40 +5179,35 @@ impl CommunicationChannelDtoCommunicationChannel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::MysportsMessage => "MYSPORTS_MESSAGE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for CommunicationChannelDtoCommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::MysportsMessage,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6027,7 +5218,7 @@ impl std::str::FromStr for CommunicationChannelDtoCommunicationChannel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6422,28 +5613,25 @@ impl ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "terminal")]
 impl rt::StringEnum for ConnectApiCodiceFiscaleBirthInformationResponseDtoGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6454,7 +5642,7 @@ impl std::str::FromStr for ConnectApiCodiceFiscaleBirthInformationResponseDtoGen
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6550,41 +5738,36 @@ impl ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::MysportsMessage => "MYSPORTS_MESSAGE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum
 for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::MysportsMessage,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6596,7 +5779,7 @@ for ConnectApiCommunicationPreferencesDtoActiveCommunicationChannelsItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7132,26 +6315,25 @@ impl ConnectApiContractPreviewDtoCompanyFeeSplitType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoCompanyFeeSplitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7162,7 +6344,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoCompanyFeeSplitType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7212,26 +6394,25 @@ impl ConnectApiContractPreviewDtoDiscountType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoDiscountType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7242,7 +6423,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoDiscountType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7294,30 +6475,25 @@ impl ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedTermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7328,7 +6504,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoEffectivePeriodTimeBasedT
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7384,28 +6560,29 @@ impl ConnectApiContractPreviewDtoVoucherEffectivePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unlimited => "UNLIMITED",
-            Self::InitialTerm => "INITIAL_TERM",
-            Self::TimeBased => "TIME_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNLIMITED" => Self::Unlimited,
-            "INITIAL_TERM" => Self::InitialTerm,
-            "TIME_BASED" => Self::TimeBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Unlimited,
+        Self::InitialTerm,
+        Self::TimeBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7416,7 +6593,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoVoucherEffectivePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7498,74 +6675,42 @@ impl ConnectApiContractPreviewDtoVoucherErrorCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::EntityNotFound => "ENTITY_NOT_FOUND",
-            Self::Conflict => "CONFLICT",
-            Self::BadRequest => "BAD_REQUEST",
-            Self::RequiredParameterMissing => "REQUIRED_PARAMETER_MISSING",
-            Self::ValidationFailed => "VALIDATION_FAILED",
-            Self::Forbidden => "FORBIDDEN",
-            Self::OperationNotAllowedForStudio => "OPERATION_NOT_ALLOWED_FOR_STUDIO",
-            Self::ServerError => "SERVER_ERROR",
-            Self::FeatureDisabled => "FEATURE_DISABLED",
-            Self::StudioNotInGermany => "STUDIO_NOT_IN_GERMANY",
-            Self::VoucherValidationFailedInvalidCode => {
-                "VOUCHER_VALIDATION_FAILED_INVALID_CODE"
-            }
-            Self::VoucherValidationFailedNotRedeemableHere => {
-                "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE"
-            }
-            Self::VoucherValidationFailedNotInValidityPeriod => {
-                "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD"
-            }
-            Self::VoucherValidationFailedNotAllowedForRate => {
-                "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE"
-            }
-            Self::TrialsessionAlreadyBooked => "TRIALSESSION_ALREADY_BOOKED",
-            Self::ActiveMemberCannotBookTrialSession => {
-                "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION"
-            }
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherErrorCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENTITY_NOT_FOUND" => Self::EntityNotFound,
-            "CONFLICT" => Self::Conflict,
-            "BAD_REQUEST" => Self::BadRequest,
-            "REQUIRED_PARAMETER_MISSING" => Self::RequiredParameterMissing,
-            "VALIDATION_FAILED" => Self::ValidationFailed,
-            "FORBIDDEN" => Self::Forbidden,
-            "OPERATION_NOT_ALLOWED_FOR_STUDIO" => Self::OperationNotAllowedForStudio,
-            "SERVER_ERROR" => Self::ServerError,
-            "FEATURE_DISABLED" => Self::FeatureDisabled,
-            "STUDIO_NOT_IN_GERMANY" => Self::StudioNotInGermany,
-            "VOUCHER_VALIDATION_FAILED_INVALID_CODE" => {
-                Self::VoucherValidationFailedInvalidCode
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE" => {
-                Self::VoucherValidationFailedNotRedeemableHere
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD" => {
-                Self::VoucherValidationFailedNotInValidityPeriod
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE" => {
-                Self::VoucherValidationFailedNotAllowedForRate
-            }
-            "TRIALSESSION_ALREADY_BOOKED" => Self::TrialsessionAlreadyBooked,
-            "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION" => {
-                Self::ActiveMemberCannotBookTrialSession
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::EntityNotFound,
+        Self::Conflict,
+        Self::BadRequest,
+        Self::RequiredParameterMissing,
+        Self::ValidationFailed,
+        Self::Forbidden,
+        Self::OperationNotAllowedForStudio,
+        Self::ServerError,
+        Self::FeatureDisabled,
+        Self::StudioNotInGermany,
+        Self::VoucherValidationFailedInvalidCode,
+        Self::VoucherValidationFailedNotRedeemableHere,
+        Self::VoucherValidationFailedNotInValidityPeriod,
+        Self::VoucherValidationFailedNotAllowedForRate,
+        Self::TrialsessionAlreadyBooked,
+        Self::ActiveMemberCannotBookTrialSession,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7576,7 +6721,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoVoucherErrorCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7635,32 +6780,31 @@ impl ConnectApiContractPreviewDtoVoucherType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contract => "CONTRACT",
-            Self::Credit => "CREDIT",
-            Self::Discount => "DISCOUNT",
-            Self::CompanyFeeSplit => "COMPANY_FEE_SPLIT",
-            Self::Checkin => "CHECKIN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiContractPreviewDtoVoucherType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT" => Self::Contract,
-            "CREDIT" => Self::Credit,
-            "DISCOUNT" => Self::Discount,
-            "COMPANY_FEE_SPLIT" => Self::CompanyFeeSplit,
-            "CHECKIN" => Self::Checkin,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Contract,
+        Self::Credit,
+        Self::Discount,
+        Self::CompanyFeeSplit,
+        Self::Checkin,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7671,7 +6815,7 @@ impl std::str::FromStr for ConnectApiContractPreviewDtoVoucherType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -8196,28 +7340,25 @@ impl ConnectApiCreateLeadDtoGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for ConnectApiCreateLeadDtoGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -8228,7 +7369,7 @@ impl std::str::FromStr for ConnectApiCreateLeadDtoGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9295,566 +8436,298 @@ impl ConnectApiCreatePublicCustomerDtoCountryOfBirth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9865,7 +8738,7 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoCountryOfBirth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9916,28 +8789,25 @@ impl ConnectApiCreatePublicCustomerDtoGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9948,7 +8818,7 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -10007,32 +8877,31 @@ impl ConnectApiCreatePublicCustomerDtoPaymentChoice {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cash => "CASH",
-            Self::BankTransfer => "BANK_TRANSFER",
-            Self::DirectDebit => "DIRECT_DEBIT",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Twint => "TWINT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPaymentChoice {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CASH" => Self::Cash,
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "DIRECT_DEBIT" => Self::DirectDebit,
-            "CREDIT_CARD" => Self::CreditCard,
-            "TWINT" => Self::Twint,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Cash,
+        Self::BankTransfer,
+        Self::DirectDebit,
+        Self::CreditCard,
+        Self::Twint,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -10043,7 +8912,7 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPaymentChoice {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -10093,28 +8962,25 @@ impl ConnectApiCreatePublicCustomerDtoPublicGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoPublicGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -10125,7 +8991,7 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoPublicGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -10717,566 +9583,298 @@ impl ConnectApiCreatePublicCustomerDtoStudioCountryCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11287,7 +9885,7 @@ impl std::str::FromStr for ConnectApiCreatePublicCustomerDtoStudioCountryCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11428,73 +10026,41 @@ impl ConnectApiErrorResponseDtoErrorCodesItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::EntityNotFound => "ENTITY_NOT_FOUND",
-            Self::Conflict => "CONFLICT",
-            Self::BadRequest => "BAD_REQUEST",
-            Self::RequiredParameterMissing => "REQUIRED_PARAMETER_MISSING",
-            Self::ValidationFailed => "VALIDATION_FAILED",
-            Self::Forbidden => "FORBIDDEN",
-            Self::OperationNotAllowedForStudio => "OPERATION_NOT_ALLOWED_FOR_STUDIO",
-            Self::ServerError => "SERVER_ERROR",
-            Self::FeatureDisabled => "FEATURE_DISABLED",
-            Self::StudioNotInGermany => "STUDIO_NOT_IN_GERMANY",
-            Self::VoucherValidationFailedInvalidCode => {
-                "VOUCHER_VALIDATION_FAILED_INVALID_CODE"
-            }
-            Self::VoucherValidationFailedNotRedeemableHere => {
-                "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE"
-            }
-            Self::VoucherValidationFailedNotInValidityPeriod => {
-                "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD"
-            }
-            Self::VoucherValidationFailedNotAllowedForRate => {
-                "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE"
-            }
-            Self::TrialsessionAlreadyBooked => "TRIALSESSION_ALREADY_BOOKED",
-            Self::ActiveMemberCannotBookTrialSession => {
-                "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION"
-            }
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 impl rt::StringEnum for ConnectApiErrorResponseDtoErrorCodesItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENTITY_NOT_FOUND" => Self::EntityNotFound,
-            "CONFLICT" => Self::Conflict,
-            "BAD_REQUEST" => Self::BadRequest,
-            "REQUIRED_PARAMETER_MISSING" => Self::RequiredParameterMissing,
-            "VALIDATION_FAILED" => Self::ValidationFailed,
-            "FORBIDDEN" => Self::Forbidden,
-            "OPERATION_NOT_ALLOWED_FOR_STUDIO" => Self::OperationNotAllowedForStudio,
-            "SERVER_ERROR" => Self::ServerError,
-            "FEATURE_DISABLED" => Self::FeatureDisabled,
-            "STUDIO_NOT_IN_GERMANY" => Self::StudioNotInGermany,
-            "VOUCHER_VALIDATION_FAILED_INVALID_CODE" => {
-                Self::VoucherValidationFailedInvalidCode
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_REDEEMABLE_HERE" => {
-                Self::VoucherValidationFailedNotRedeemableHere
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_IN_VALIDITY_PERIOD" => {
-                Self::VoucherValidationFailedNotInValidityPeriod
-            }
-            "VOUCHER_VALIDATION_FAILED_NOT_ALLOWED_FOR_RATE" => {
-                Self::VoucherValidationFailedNotAllowedForRate
-            }
-            "TRIALSESSION_ALREADY_BOOKED" => Self::TrialsessionAlreadyBooked,
-            "ACTIVE_MEMBER_CANNOT_BOOK_TRIAL_SESSION" => {
-                Self::ActiveMemberCannotBookTrialSession
-            }
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::EntityNotFound,
+        Self::Conflict,
+        Self::BadRequest,
+        Self::RequiredParameterMissing,
+        Self::ValidationFailed,
+        Self::Forbidden,
+        Self::OperationNotAllowedForStudio,
+        Self::ServerError,
+        Self::FeatureDisabled,
+        Self::StudioNotInGermany,
+        Self::VoucherValidationFailedInvalidCode,
+        Self::VoucherValidationFailedNotRedeemableHere,
+        Self::VoucherValidationFailedNotInValidityPeriod,
+        Self::VoucherValidationFailedNotAllowedForRate,
+        Self::TrialsessionAlreadyBooked,
+        Self::ActiveMemberCannotBookTrialSession,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11504,7 +10070,7 @@ impl std::str::FromStr for ConnectApiErrorResponseDtoErrorCodesItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11692,26 +10258,28 @@ impl ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11722,7 +10290,7 @@ impl std::str::FromStr for ConnectApiFlatFeePreviewDtoPaidTimePeriodCalculationT
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11781,32 +10349,31 @@ impl ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11817,7 +10384,7 @@ impl std::str::FromStr for ConnectApiFlatFeePreviewDtoPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11868,30 +10435,25 @@ impl ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11902,7 +10464,7 @@ impl std::str::FromStr for ConnectApiFlatFeePreviewDtoPaymentFrequencyUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12171,26 +10733,28 @@ impl ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12202,7 +10766,7 @@ for ConnectApiModuleContractPreviewDtoPaidTimePeriodCalculationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12263,32 +10827,31 @@ impl ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12299,7 +10862,7 @@ impl std::str::FromStr for ConnectApiModuleContractPreviewDtoPaymentFrequencyTyp
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12351,30 +10914,25 @@ impl ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "previews")]
 impl rt::StringEnum for ConnectApiModuleContractPreviewDtoPaymentFrequencyUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12385,7 +10943,7 @@ impl std::str::FromStr for ConnectApiModuleContractPreviewDtoPaymentFrequencyUni
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12529,32 +11087,31 @@ impl ConnectApiPaymentFrequencyDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiPaymentFrequencyDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12565,7 +11122,7 @@ impl std::str::FromStr for ConnectApiPaymentFrequencyDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12684,26 +11241,25 @@ impl ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::WithExtension => "WITH_EXTENSION",
-            Self::WithoutExtension => "WITHOUT_EXTENSION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WITH_EXTENSION" => Self::WithExtension,
-            "WITHOUT_EXTENSION" => Self::WithoutExtension,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::WithExtension, Self::WithoutExtension];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12714,7 +11270,7 @@ impl std::str::FromStr for ConnectApiRateBonusPeriodDtoRuntimeExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12770,30 +11326,30 @@ impl ConnectApiRateBonusPeriodDtoTermStrategy {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContractStart => "CONTRACT_START",
-            Self::Fixed => "FIXED",
-            Self::EndOfCurrentTerm => "END_OF_CURRENT_TERM",
-            Self::StartOfNextTerm => "START_OF_NEXT_TERM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiRateBonusPeriodDtoTermStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT_START" => Self::ContractStart,
-            "FIXED" => Self::Fixed,
-            "END_OF_CURRENT_TERM" => Self::EndOfCurrentTerm,
-            "START_OF_NEXT_TERM" => Self::StartOfNextTerm,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ContractStart,
+        Self::Fixed,
+        Self::EndOfCurrentTerm,
+        Self::StartOfNextTerm,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12804,7 +11360,7 @@ impl std::str::FromStr for ConnectApiRateBonusPeriodDtoTermStrategy {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12855,30 +11411,25 @@ impl ConnectApiRateBonusPeriodDtoTermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiRateBonusPeriodDtoTermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12889,7 +11440,7 @@ impl std::str::FromStr for ConnectApiRateBonusPeriodDtoTermUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13123,32 +11674,31 @@ impl ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cash => "CASH",
-            Self::BankTransfer => "BANK_TRANSFER",
-            Self::DirectDebit => "DIRECT_DEBIT",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Twint => "TWINT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CASH" => Self::Cash,
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "DIRECT_DEBIT" => Self::DirectDebit,
-            "CREDIT_CARD" => Self::CreditCard,
-            "TWINT" => Self::Twint,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Cash,
+        Self::BankTransfer,
+        Self::DirectDebit,
+        Self::CreditCard,
+        Self::Twint,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13159,7 +11709,7 @@ impl std::str::FromStr for ConnectApiRateBundleDtoAllowedPaymentChoicesItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13209,26 +11759,25 @@ impl ConnectApiRateBundleDtoOnlinePaymentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::DirectPayment => "DIRECT_PAYMENT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleDtoOnlinePaymentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DIRECT_PAYMENT" => Self::DirectPayment,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::DirectPayment];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13239,7 +11788,7 @@ impl std::str::FromStr for ConnectApiRateBundleDtoOnlinePaymentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13290,28 +11839,25 @@ impl ConnectApiRateBundleDtoPreuseType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Chargeable => "CHARGEABLE",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleDtoPreuseType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "CHARGEABLE" => Self::Chargeable,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Chargeable, Self::Free];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13322,7 +11868,7 @@ impl std::str::FromStr for ConnectApiRateBundleDtoPreuseType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13532,32 +12078,31 @@ impl ConnectApiRateBundleModuleDtoPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13568,7 +12113,7 @@ impl std::str::FromStr for ConnectApiRateBundleModuleDtoPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13620,30 +12165,25 @@ impl ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13654,7 +12194,7 @@ impl std::str::FromStr for ConnectApiRateBundleModuleDtoPaymentFrequencyUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14069,26 +12609,25 @@ impl ConnectApiRateBundleTermDtoCancelationStrategy {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Term => "TERM",
-            Self::ReceiptDate => "RECEIPT_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoCancelationStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TERM" => Self::Term,
-            "RECEIPT_DATE" => Self::ReceiptDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Term, Self::ReceiptDate];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14099,7 +12638,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoCancelationStrategy {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14150,30 +12689,25 @@ impl ConnectApiRateBundleTermDtoCancellationPeriodUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14184,7 +12718,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoCancellationPeriodUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14235,30 +12769,25 @@ impl ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionCancellationPeriodUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14269,7 +12798,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoExtensionCancellationPerio
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14321,30 +12850,25 @@ impl ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14355,7 +12879,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoExtensionFixedTermUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14409,28 +12933,29 @@ impl ConnectApiRateBundleTermDtoExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::TermExtension,
+        Self::SubsequentRateDetail,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14441,7 +12966,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14500,32 +13025,31 @@ impl ConnectApiRateBundleTermDtoPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14536,7 +13060,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14588,30 +13112,25 @@ impl ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14622,7 +13141,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoPaymentFrequencyUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14674,30 +13193,25 @@ impl ConnectApiRateBundleTermDtoTermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoTermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14708,7 +13222,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoTermUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14760,30 +13274,25 @@ impl ConnectApiRateBundleTermDtoTermUnitAfterExtension {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14794,7 +13303,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermDtoTermUnitAfterExtension {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14989,30 +13498,25 @@ impl ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15023,7 +13527,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoFirstBookingDelayUn
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15076,26 +13580,28 @@ impl ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15107,7 +13613,7 @@ for ConnectApiRateBundleTermFlatFeeDtoPaidTimePeriodCalculationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15169,32 +13675,31 @@ impl ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15205,7 +13710,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyTyp
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15258,30 +13763,25 @@ impl ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15292,7 +13792,7 @@ impl std::str::FromStr for ConnectApiRateBundleTermFlatFeeDtoPaymentFrequencyUni
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15570,30 +14070,30 @@ impl ConnectApiSignableTextBlockDtoAttachmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::File => "FILE",
-            Self::Url => "URL",
-            Self::ContractPdfPreview => "CONTRACT_PDF_PREVIEW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for ConnectApiSignableTextBlockDtoAttachmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "FILE" => Self::File,
-            "URL" => Self::Url,
-            "CONTRACT_PDF_PREVIEW" => Self::ContractPdfPreview,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::File,
+        Self::Url,
+        Self::ContractPdfPreview,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15604,7 +14104,7 @@ impl std::str::FromStr for ConnectApiSignableTextBlockDtoAttachmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16437,394 +14937,212 @@ impl ConnectApiStudioDetailsDtoCurrencyCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Aed => "AED",
-            Self::Afn => "AFN",
-            Self::All => "ALL",
-            Self::Amd => "AMD",
-            Self::Ang => "ANG",
-            Self::Aoa => "AOA",
-            Self::Ars => "ARS",
-            Self::Aud => "AUD",
-            Self::Awg => "AWG",
-            Self::Azn => "AZN",
-            Self::Bam => "BAM",
-            Self::Bbd => "BBD",
-            Self::Bdt => "BDT",
-            Self::Bgn => "BGN",
-            Self::Bhd => "BHD",
-            Self::Bif => "BIF",
-            Self::Bmd => "BMD",
-            Self::Bnd => "BND",
-            Self::Bob => "BOB",
-            Self::Bov => "BOV",
-            Self::Brl => "BRL",
-            Self::Bsd => "BSD",
-            Self::Btn => "BTN",
-            Self::Bwp => "BWP",
-            Self::Byn => "BYN",
-            Self::Byr => "BYR",
-            Self::Bzd => "BZD",
-            Self::Cad => "CAD",
-            Self::Cdf => "CDF",
-            Self::Che => "CHE",
-            Self::Chf => "CHF",
-            Self::Chw => "CHW",
-            Self::Clf => "CLF",
-            Self::Clp => "CLP",
-            Self::Cny => "CNY",
-            Self::Cop => "COP",
-            Self::Cou => "COU",
-            Self::Crc => "CRC",
-            Self::Cuc => "CUC",
-            Self::Cup => "CUP",
-            Self::Cve => "CVE",
-            Self::Czk => "CZK",
-            Self::Djf => "DJF",
-            Self::Dkk => "DKK",
-            Self::Dop => "DOP",
-            Self::Dzd => "DZD",
-            Self::Egp => "EGP",
-            Self::Ern => "ERN",
-            Self::Etb => "ETB",
-            Self::Eur => "EUR",
-            Self::Fjd => "FJD",
-            Self::Fkp => "FKP",
-            Self::Gbp => "GBP",
-            Self::Gel => "GEL",
-            Self::Ghs => "GHS",
-            Self::Gip => "GIP",
-            Self::Gmd => "GMD",
-            Self::Gnf => "GNF",
-            Self::Gtq => "GTQ",
-            Self::Gyd => "GYD",
-            Self::Hkd => "HKD",
-            Self::Hnl => "HNL",
-            Self::Hrk => "HRK",
-            Self::Htg => "HTG",
-            Self::Huf => "HUF",
-            Self::Idr => "IDR",
-            Self::Ils => "ILS",
-            Self::Inr => "INR",
-            Self::Iqd => "IQD",
-            Self::Irr => "IRR",
-            Self::Isk => "ISK",
-            Self::Jmd => "JMD",
-            Self::Jod => "JOD",
-            Self::Jpy => "JPY",
-            Self::Kes => "KES",
-            Self::Kgs => "KGS",
-            Self::Khr => "KHR",
-            Self::Kmf => "KMF",
-            Self::Kpw => "KPW",
-            Self::Krw => "KRW",
-            Self::Kwd => "KWD",
-            Self::Kyd => "KYD",
-            Self::Kzt => "KZT",
-            Self::Lak => "LAK",
-            Self::Lbp => "LBP",
-            Self::Lkr => "LKR",
-            Self::Lrd => "LRD",
-            Self::Lsl => "LSL",
-            Self::Ltl => "LTL",
-            Self::Lyd => "LYD",
-            Self::Mad => "MAD",
-            Self::Mdl => "MDL",
-            Self::Mga => "MGA",
-            Self::Mkd => "MKD",
-            Self::Mmk => "MMK",
-            Self::Mnt => "MNT",
-            Self::Mop => "MOP",
-            Self::Mro => "MRO",
-            Self::Mru => "MRU",
-            Self::Mur => "MUR",
-            Self::Mvr => "MVR",
-            Self::Mwk => "MWK",
-            Self::Mxn => "MXN",
-            Self::Mxv => "MXV",
-            Self::Myr => "MYR",
-            Self::Mzn => "MZN",
-            Self::Nad => "NAD",
-            Self::Ngn => "NGN",
-            Self::Nio => "NIO",
-            Self::Nok => "NOK",
-            Self::Npr => "NPR",
-            Self::Nzd => "NZD",
-            Self::Omr => "OMR",
-            Self::Pab => "PAB",
-            Self::Pen => "PEN",
-            Self::Pgk => "PGK",
-            Self::Php => "PHP",
-            Self::Pkr => "PKR",
-            Self::Pln => "PLN",
-            Self::Pyg => "PYG",
-            Self::Qar => "QAR",
-            Self::Ron => "RON",
-            Self::Rsd => "RSD",
-            Self::Rub => "RUB",
-            Self::Rur => "RUR",
-            Self::Rwf => "RWF",
-            Self::Sar => "SAR",
-            Self::Sbd => "SBD",
-            Self::Scr => "SCR",
-            Self::Sdg => "SDG",
-            Self::Sek => "SEK",
-            Self::Sgd => "SGD",
-            Self::Shp => "SHP",
-            Self::Sll => "SLL",
-            Self::Sos => "SOS",
-            Self::Srd => "SRD",
-            Self::Ssp => "SSP",
-            Self::Std => "STD",
-            Self::Stn => "STN",
-            Self::Svc => "SVC",
-            Self::Syp => "SYP",
-            Self::Szl => "SZL",
-            Self::Thb => "THB",
-            Self::Tjs => "TJS",
-            Self::Tmt => "TMT",
-            Self::Tnd => "TND",
-            Self::Top => "TOP",
-            Self::Try => "TRY",
-            Self::Ttd => "TTD",
-            Self::Twd => "TWD",
-            Self::Tzs => "TZS",
-            Self::Uah => "UAH",
-            Self::Ugx => "UGX",
-            Self::Usd => "USD",
-            Self::Usn => "USN",
-            Self::Uss => "USS",
-            Self::Uyi => "UYI",
-            Self::Uyu => "UYU",
-            Self::Uzs => "UZS",
-            Self::Vef => "VEF",
-            Self::Ves => "VES",
-            Self::Vnd => "VND",
-            Self::Vuv => "VUV",
-            Self::Wst => "WST",
-            Self::Xaf => "XAF",
-            Self::Xag => "XAG",
-            Self::Xau => "XAU",
-            Self::Xba => "XBA",
-            Self::Xbb => "XBB",
-            Self::Xbc => "XBC",
-            Self::Xbd => "XBD",
-            Self::Xcd => "XCD",
-            Self::Xdr => "XDR",
-            Self::Xof => "XOF",
-            Self::Xpd => "XPD",
-            Self::Xpf => "XPF",
-            Self::Xpt => "XPT",
-            Self::Xsu => "XSU",
-            Self::Xts => "XTS",
-            Self::Xua => "XUA",
-            Self::Xxx => "XXX",
-            Self::Yer => "YER",
-            Self::Zar => "ZAR",
-            Self::Zmw => "ZMW",
-            Self::Zwl => "ZWL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDetailsDtoCurrencyCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AED" => Self::Aed,
-            "AFN" => Self::Afn,
-            "ALL" => Self::All,
-            "AMD" => Self::Amd,
-            "ANG" => Self::Ang,
-            "AOA" => Self::Aoa,
-            "ARS" => Self::Ars,
-            "AUD" => Self::Aud,
-            "AWG" => Self::Awg,
-            "AZN" => Self::Azn,
-            "BAM" => Self::Bam,
-            "BBD" => Self::Bbd,
-            "BDT" => Self::Bdt,
-            "BGN" => Self::Bgn,
-            "BHD" => Self::Bhd,
-            "BIF" => Self::Bif,
-            "BMD" => Self::Bmd,
-            "BND" => Self::Bnd,
-            "BOB" => Self::Bob,
-            "BOV" => Self::Bov,
-            "BRL" => Self::Brl,
-            "BSD" => Self::Bsd,
-            "BTN" => Self::Btn,
-            "BWP" => Self::Bwp,
-            "BYN" => Self::Byn,
-            "BYR" => Self::Byr,
-            "BZD" => Self::Bzd,
-            "CAD" => Self::Cad,
-            "CDF" => Self::Cdf,
-            "CHE" => Self::Che,
-            "CHF" => Self::Chf,
-            "CHW" => Self::Chw,
-            "CLF" => Self::Clf,
-            "CLP" => Self::Clp,
-            "CNY" => Self::Cny,
-            "COP" => Self::Cop,
-            "COU" => Self::Cou,
-            "CRC" => Self::Crc,
-            "CUC" => Self::Cuc,
-            "CUP" => Self::Cup,
-            "CVE" => Self::Cve,
-            "CZK" => Self::Czk,
-            "DJF" => Self::Djf,
-            "DKK" => Self::Dkk,
-            "DOP" => Self::Dop,
-            "DZD" => Self::Dzd,
-            "EGP" => Self::Egp,
-            "ERN" => Self::Ern,
-            "ETB" => Self::Etb,
-            "EUR" => Self::Eur,
-            "FJD" => Self::Fjd,
-            "FKP" => Self::Fkp,
-            "GBP" => Self::Gbp,
-            "GEL" => Self::Gel,
-            "GHS" => Self::Ghs,
-            "GIP" => Self::Gip,
-            "GMD" => Self::Gmd,
-            "GNF" => Self::Gnf,
-            "GTQ" => Self::Gtq,
-            "GYD" => Self::Gyd,
-            "HKD" => Self::Hkd,
-            "HNL" => Self::Hnl,
-            "HRK" => Self::Hrk,
-            "HTG" => Self::Htg,
-            "HUF" => Self::Huf,
-            "IDR" => Self::Idr,
-            "ILS" => Self::Ils,
-            "INR" => Self::Inr,
-            "IQD" => Self::Iqd,
-            "IRR" => Self::Irr,
-            "ISK" => Self::Isk,
-            "JMD" => Self::Jmd,
-            "JOD" => Self::Jod,
-            "JPY" => Self::Jpy,
-            "KES" => Self::Kes,
-            "KGS" => Self::Kgs,
-            "KHR" => Self::Khr,
-            "KMF" => Self::Kmf,
-            "KPW" => Self::Kpw,
-            "KRW" => Self::Krw,
-            "KWD" => Self::Kwd,
-            "KYD" => Self::Kyd,
-            "KZT" => Self::Kzt,
-            "LAK" => Self::Lak,
-            "LBP" => Self::Lbp,
-            "LKR" => Self::Lkr,
-            "LRD" => Self::Lrd,
-            "LSL" => Self::Lsl,
-            "LTL" => Self::Ltl,
-            "LYD" => Self::Lyd,
-            "MAD" => Self::Mad,
-            "MDL" => Self::Mdl,
-            "MGA" => Self::Mga,
-            "MKD" => Self::Mkd,
-            "MMK" => Self::Mmk,
-            "MNT" => Self::Mnt,
-            "MOP" => Self::Mop,
-            "MRO" => Self::Mro,
-            "MRU" => Self::Mru,
-            "MUR" => Self::Mur,
-            "MVR" => Self::Mvr,
-            "MWK" => Self::Mwk,
-            "MXN" => Self::Mxn,
-            "MXV" => Self::Mxv,
-            "MYR" => Self::Myr,
-            "MZN" => Self::Mzn,
-            "NAD" => Self::Nad,
-            "NGN" => Self::Ngn,
-            "NIO" => Self::Nio,
-            "NOK" => Self::Nok,
-            "NPR" => Self::Npr,
-            "NZD" => Self::Nzd,
-            "OMR" => Self::Omr,
-            "PAB" => Self::Pab,
-            "PEN" => Self::Pen,
-            "PGK" => Self::Pgk,
-            "PHP" => Self::Php,
-            "PKR" => Self::Pkr,
-            "PLN" => Self::Pln,
-            "PYG" => Self::Pyg,
-            "QAR" => Self::Qar,
-            "RON" => Self::Ron,
-            "RSD" => Self::Rsd,
-            "RUB" => Self::Rub,
-            "RUR" => Self::Rur,
-            "RWF" => Self::Rwf,
-            "SAR" => Self::Sar,
-            "SBD" => Self::Sbd,
-            "SCR" => Self::Scr,
-            "SDG" => Self::Sdg,
-            "SEK" => Self::Sek,
-            "SGD" => Self::Sgd,
-            "SHP" => Self::Shp,
-            "SLL" => Self::Sll,
-            "SOS" => Self::Sos,
-            "SRD" => Self::Srd,
-            "SSP" => Self::Ssp,
-            "STD" => Self::Std,
-            "STN" => Self::Stn,
-            "SVC" => Self::Svc,
-            "SYP" => Self::Syp,
-            "SZL" => Self::Szl,
-            "THB" => Self::Thb,
-            "TJS" => Self::Tjs,
-            "TMT" => Self::Tmt,
-            "TND" => Self::Tnd,
-            "TOP" => Self::Top,
-            "TRY" => Self::Try,
-            "TTD" => Self::Ttd,
-            "TWD" => Self::Twd,
-            "TZS" => Self::Tzs,
-            "UAH" => Self::Uah,
-            "UGX" => Self::Ugx,
-            "USD" => Self::Usd,
-            "USN" => Self::Usn,
-            "USS" => Self::Uss,
-            "UYI" => Self::Uyi,
-            "UYU" => Self::Uyu,
-            "UZS" => Self::Uzs,
-            "VEF" => Self::Vef,
-            "VES" => Self::Ves,
-            "VND" => Self::Vnd,
-            "VUV" => Self::Vuv,
-            "WST" => Self::Wst,
-            "XAF" => Self::Xaf,
-            "XAG" => Self::Xag,
-            "XAU" => Self::Xau,
-            "XBA" => Self::Xba,
-            "XBB" => Self::Xbb,
-            "XBC" => Self::Xbc,
-            "XBD" => Self::Xbd,
-            "XCD" => Self::Xcd,
-            "XDR" => Self::Xdr,
-            "XOF" => Self::Xof,
-            "XPD" => Self::Xpd,
-            "XPF" => Self::Xpf,
-            "XPT" => Self::Xpt,
-            "XSU" => Self::Xsu,
-            "XTS" => Self::Xts,
-            "XUA" => Self::Xua,
-            "XXX" => Self::Xxx,
-            "YER" => Self::Yer,
-            "ZAR" => Self::Zar,
-            "ZMW" => Self::Zmw,
-            "ZWL" => Self::Zwl,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Aed,
+        Self::Afn,
+        Self::All,
+        Self::Amd,
+        Self::Ang,
+        Self::Aoa,
+        Self::Ars,
+        Self::Aud,
+        Self::Awg,
+        Self::Azn,
+        Self::Bam,
+        Self::Bbd,
+        Self::Bdt,
+        Self::Bgn,
+        Self::Bhd,
+        Self::Bif,
+        Self::Bmd,
+        Self::Bnd,
+        Self::Bob,
+        Self::Bov,
+        Self::Brl,
+        Self::Bsd,
+        Self::Btn,
+        Self::Bwp,
+        Self::Byn,
+        Self::Byr,
+        Self::Bzd,
+        Self::Cad,
+        Self::Cdf,
+        Self::Che,
+        Self::Chf,
+        Self::Chw,
+        Self::Clf,
+        Self::Clp,
+        Self::Cny,
+        Self::Cop,
+        Self::Cou,
+        Self::Crc,
+        Self::Cuc,
+        Self::Cup,
+        Self::Cve,
+        Self::Czk,
+        Self::Djf,
+        Self::Dkk,
+        Self::Dop,
+        Self::Dzd,
+        Self::Egp,
+        Self::Ern,
+        Self::Etb,
+        Self::Eur,
+        Self::Fjd,
+        Self::Fkp,
+        Self::Gbp,
+        Self::Gel,
+        Self::Ghs,
+        Self::Gip,
+        Self::Gmd,
+        Self::Gnf,
+        Self::Gtq,
+        Self::Gyd,
+        Self::Hkd,
+        Self::Hnl,
+        Self::Hrk,
+        Self::Htg,
+        Self::Huf,
+        Self::Idr,
+        Self::Ils,
+        Self::Inr,
+        Self::Iqd,
+        Self::Irr,
+        Self::Isk,
+        Self::Jmd,
+        Self::Jod,
+        Self::Jpy,
+        Self::Kes,
+        Self::Kgs,
+        Self::Khr,
+        Self::Kmf,
+        Self::Kpw,
+        Self::Krw,
+        Self::Kwd,
+        Self::Kyd,
+        Self::Kzt,
+        Self::Lak,
+        Self::Lbp,
+        Self::Lkr,
+        Self::Lrd,
+        Self::Lsl,
+        Self::Ltl,
+        Self::Lyd,
+        Self::Mad,
+        Self::Mdl,
+        Self::Mga,
+        Self::Mkd,
+        Self::Mmk,
+        Self::Mnt,
+        Self::Mop,
+        Self::Mro,
+        Self::Mru,
+        Self::Mur,
+        Self::Mvr,
+        Self::Mwk,
+        Self::Mxn,
+        Self::Mxv,
+        Self::Myr,
+        Self::Mzn,
+        Self::Nad,
+        Self::Ngn,
+        Self::Nio,
+        Self::Nok,
+        Self::Npr,
+        Self::Nzd,
+        Self::Omr,
+        Self::Pab,
+        Self::Pen,
+        Self::Pgk,
+        Self::Php,
+        Self::Pkr,
+        Self::Pln,
+        Self::Pyg,
+        Self::Qar,
+        Self::Ron,
+        Self::Rsd,
+        Self::Rub,
+        Self::Rur,
+        Self::Rwf,
+        Self::Sar,
+        Self::Sbd,
+        Self::Scr,
+        Self::Sdg,
+        Self::Sek,
+        Self::Sgd,
+        Self::Shp,
+        Self::Sll,
+        Self::Sos,
+        Self::Srd,
+        Self::Ssp,
+        Self::Std,
+        Self::Stn,
+        Self::Svc,
+        Self::Syp,
+        Self::Szl,
+        Self::Thb,
+        Self::Tjs,
+        Self::Tmt,
+        Self::Tnd,
+        Self::Top,
+        Self::Try,
+        Self::Ttd,
+        Self::Twd,
+        Self::Tzs,
+        Self::Uah,
+        Self::Ugx,
+        Self::Usd,
+        Self::Usn,
+        Self::Uss,
+        Self::Uyi,
+        Self::Uyu,
+        Self::Uzs,
+        Self::Vef,
+        Self::Ves,
+        Self::Vnd,
+        Self::Vuv,
+        Self::Wst,
+        Self::Xaf,
+        Self::Xag,
+        Self::Xau,
+        Self::Xba,
+        Self::Xbb,
+        Self::Xbc,
+        Self::Xbd,
+        Self::Xcd,
+        Self::Xdr,
+        Self::Xof,
+        Self::Xpd,
+        Self::Xpf,
+        Self::Xpt,
+        Self::Xsu,
+        Self::Xts,
+        Self::Xua,
+        Self::Xxx,
+        Self::Yer,
+        Self::Zar,
+        Self::Zmw,
+        Self::Zwl,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16835,7 +15153,7 @@ impl std::str::FromStr for ConnectApiStudioDetailsDtoCurrencyCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17076,37 +15394,34 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17118,7 +15433,7 @@ for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemDayOfWeek {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17193,46 +15508,38 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17244,7 +15551,7 @@ for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17374,29 +15681,26 @@ impl ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Utc => "UTC",
-            Self::Wall => "WALL",
-            Self::Standard => "STANDARD",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum
 for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UTC" => Self::Utc,
-            "WALL" => Self::Wall,
-            "STANDARD" => Self::Standard,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Utc, Self::Wall, Self::Standard];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17408,7 +15712,7 @@ for ConnectApiStudioDetailsDtoZoneIdRulesTransitionRulesItemTimeDefinition {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18208,394 +16512,212 @@ impl ConnectApiStudioDtoV2CurrencyCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Aed => "AED",
-            Self::Afn => "AFN",
-            Self::All => "ALL",
-            Self::Amd => "AMD",
-            Self::Ang => "ANG",
-            Self::Aoa => "AOA",
-            Self::Ars => "ARS",
-            Self::Aud => "AUD",
-            Self::Awg => "AWG",
-            Self::Azn => "AZN",
-            Self::Bam => "BAM",
-            Self::Bbd => "BBD",
-            Self::Bdt => "BDT",
-            Self::Bgn => "BGN",
-            Self::Bhd => "BHD",
-            Self::Bif => "BIF",
-            Self::Bmd => "BMD",
-            Self::Bnd => "BND",
-            Self::Bob => "BOB",
-            Self::Bov => "BOV",
-            Self::Brl => "BRL",
-            Self::Bsd => "BSD",
-            Self::Btn => "BTN",
-            Self::Bwp => "BWP",
-            Self::Byn => "BYN",
-            Self::Byr => "BYR",
-            Self::Bzd => "BZD",
-            Self::Cad => "CAD",
-            Self::Cdf => "CDF",
-            Self::Che => "CHE",
-            Self::Chf => "CHF",
-            Self::Chw => "CHW",
-            Self::Clf => "CLF",
-            Self::Clp => "CLP",
-            Self::Cny => "CNY",
-            Self::Cop => "COP",
-            Self::Cou => "COU",
-            Self::Crc => "CRC",
-            Self::Cuc => "CUC",
-            Self::Cup => "CUP",
-            Self::Cve => "CVE",
-            Self::Czk => "CZK",
-            Self::Djf => "DJF",
-            Self::Dkk => "DKK",
-            Self::Dop => "DOP",
-            Self::Dzd => "DZD",
-            Self::Egp => "EGP",
-            Self::Ern => "ERN",
-            Self::Etb => "ETB",
-            Self::Eur => "EUR",
-            Self::Fjd => "FJD",
-            Self::Fkp => "FKP",
-            Self::Gbp => "GBP",
-            Self::Gel => "GEL",
-            Self::Ghs => "GHS",
-            Self::Gip => "GIP",
-            Self::Gmd => "GMD",
-            Self::Gnf => "GNF",
-            Self::Gtq => "GTQ",
-            Self::Gyd => "GYD",
-            Self::Hkd => "HKD",
-            Self::Hnl => "HNL",
-            Self::Hrk => "HRK",
-            Self::Htg => "HTG",
-            Self::Huf => "HUF",
-            Self::Idr => "IDR",
-            Self::Ils => "ILS",
-            Self::Inr => "INR",
-            Self::Iqd => "IQD",
-            Self::Irr => "IRR",
-            Self::Isk => "ISK",
-            Self::Jmd => "JMD",
-            Self::Jod => "JOD",
-            Self::Jpy => "JPY",
-            Self::Kes => "KES",
-            Self::Kgs => "KGS",
-            Self::Khr => "KHR",
-            Self::Kmf => "KMF",
-            Self::Kpw => "KPW",
-            Self::Krw => "KRW",
-            Self::Kwd => "KWD",
-            Self::Kyd => "KYD",
-            Self::Kzt => "KZT",
-            Self::Lak => "LAK",
-            Self::Lbp => "LBP",
-            Self::Lkr => "LKR",
-            Self::Lrd => "LRD",
-            Self::Lsl => "LSL",
-            Self::Ltl => "LTL",
-            Self::Lyd => "LYD",
-            Self::Mad => "MAD",
-            Self::Mdl => "MDL",
-            Self::Mga => "MGA",
-            Self::Mkd => "MKD",
-            Self::Mmk => "MMK",
-            Self::Mnt => "MNT",
-            Self::Mop => "MOP",
-            Self::Mro => "MRO",
-            Self::Mru => "MRU",
-            Self::Mur => "MUR",
-            Self::Mvr => "MVR",
-            Self::Mwk => "MWK",
-            Self::Mxn => "MXN",
-            Self::Mxv => "MXV",
-            Self::Myr => "MYR",
-            Self::Mzn => "MZN",
-            Self::Nad => "NAD",
-            Self::Ngn => "NGN",
-            Self::Nio => "NIO",
-            Self::Nok => "NOK",
-            Self::Npr => "NPR",
-            Self::Nzd => "NZD",
-            Self::Omr => "OMR",
-            Self::Pab => "PAB",
-            Self::Pen => "PEN",
-            Self::Pgk => "PGK",
-            Self::Php => "PHP",
-            Self::Pkr => "PKR",
-            Self::Pln => "PLN",
-            Self::Pyg => "PYG",
-            Self::Qar => "QAR",
-            Self::Ron => "RON",
-            Self::Rsd => "RSD",
-            Self::Rub => "RUB",
-            Self::Rur => "RUR",
-            Self::Rwf => "RWF",
-            Self::Sar => "SAR",
-            Self::Sbd => "SBD",
-            Self::Scr => "SCR",
-            Self::Sdg => "SDG",
-            Self::Sek => "SEK",
-            Self::Sgd => "SGD",
-            Self::Shp => "SHP",
-            Self::Sll => "SLL",
-            Self::Sos => "SOS",
-            Self::Srd => "SRD",
-            Self::Ssp => "SSP",
-            Self::Std => "STD",
-            Self::Stn => "STN",
-            Self::Svc => "SVC",
-            Self::Syp => "SYP",
-            Self::Szl => "SZL",
-            Self::Thb => "THB",
-            Self::Tjs => "TJS",
-            Self::Tmt => "TMT",
-            Self::Tnd => "TND",
-            Self::Top => "TOP",
-            Self::Try => "TRY",
-            Self::Ttd => "TTD",
-            Self::Twd => "TWD",
-            Self::Tzs => "TZS",
-            Self::Uah => "UAH",
-            Self::Ugx => "UGX",
-            Self::Usd => "USD",
-            Self::Usn => "USN",
-            Self::Uss => "USS",
-            Self::Uyi => "UYI",
-            Self::Uyu => "UYU",
-            Self::Uzs => "UZS",
-            Self::Vef => "VEF",
-            Self::Ves => "VES",
-            Self::Vnd => "VND",
-            Self::Vuv => "VUV",
-            Self::Wst => "WST",
-            Self::Xaf => "XAF",
-            Self::Xag => "XAG",
-            Self::Xau => "XAU",
-            Self::Xba => "XBA",
-            Self::Xbb => "XBB",
-            Self::Xbc => "XBC",
-            Self::Xbd => "XBD",
-            Self::Xcd => "XCD",
-            Self::Xdr => "XDR",
-            Self::Xof => "XOF",
-            Self::Xpd => "XPD",
-            Self::Xpf => "XPF",
-            Self::Xpt => "XPT",
-            Self::Xsu => "XSU",
-            Self::Xts => "XTS",
-            Self::Xua => "XUA",
-            Self::Xxx => "XXX",
-            Self::Yer => "YER",
-            Self::Zar => "ZAR",
-            Self::Zmw => "ZMW",
-            Self::Zwl => "ZWL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDtoV2CurrencyCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AED" => Self::Aed,
-            "AFN" => Self::Afn,
-            "ALL" => Self::All,
-            "AMD" => Self::Amd,
-            "ANG" => Self::Ang,
-            "AOA" => Self::Aoa,
-            "ARS" => Self::Ars,
-            "AUD" => Self::Aud,
-            "AWG" => Self::Awg,
-            "AZN" => Self::Azn,
-            "BAM" => Self::Bam,
-            "BBD" => Self::Bbd,
-            "BDT" => Self::Bdt,
-            "BGN" => Self::Bgn,
-            "BHD" => Self::Bhd,
-            "BIF" => Self::Bif,
-            "BMD" => Self::Bmd,
-            "BND" => Self::Bnd,
-            "BOB" => Self::Bob,
-            "BOV" => Self::Bov,
-            "BRL" => Self::Brl,
-            "BSD" => Self::Bsd,
-            "BTN" => Self::Btn,
-            "BWP" => Self::Bwp,
-            "BYN" => Self::Byn,
-            "BYR" => Self::Byr,
-            "BZD" => Self::Bzd,
-            "CAD" => Self::Cad,
-            "CDF" => Self::Cdf,
-            "CHE" => Self::Che,
-            "CHF" => Self::Chf,
-            "CHW" => Self::Chw,
-            "CLF" => Self::Clf,
-            "CLP" => Self::Clp,
-            "CNY" => Self::Cny,
-            "COP" => Self::Cop,
-            "COU" => Self::Cou,
-            "CRC" => Self::Crc,
-            "CUC" => Self::Cuc,
-            "CUP" => Self::Cup,
-            "CVE" => Self::Cve,
-            "CZK" => Self::Czk,
-            "DJF" => Self::Djf,
-            "DKK" => Self::Dkk,
-            "DOP" => Self::Dop,
-            "DZD" => Self::Dzd,
-            "EGP" => Self::Egp,
-            "ERN" => Self::Ern,
-            "ETB" => Self::Etb,
-            "EUR" => Self::Eur,
-            "FJD" => Self::Fjd,
-            "FKP" => Self::Fkp,
-            "GBP" => Self::Gbp,
-            "GEL" => Self::Gel,
-            "GHS" => Self::Ghs,
-            "GIP" => Self::Gip,
-            "GMD" => Self::Gmd,
-            "GNF" => Self::Gnf,
-            "GTQ" => Self::Gtq,
-            "GYD" => Self::Gyd,
-            "HKD" => Self::Hkd,
-            "HNL" => Self::Hnl,
-            "HRK" => Self::Hrk,
-            "HTG" => Self::Htg,
-            "HUF" => Self::Huf,
-            "IDR" => Self::Idr,
-            "ILS" => Self::Ils,
-            "INR" => Self::Inr,
-            "IQD" => Self::Iqd,
-            "IRR" => Self::Irr,
-            "ISK" => Self::Isk,
-            "JMD" => Self::Jmd,
-            "JOD" => Self::Jod,
-            "JPY" => Self::Jpy,
-            "KES" => Self::Kes,
-            "KGS" => Self::Kgs,
-            "KHR" => Self::Khr,
-            "KMF" => Self::Kmf,
-            "KPW" => Self::Kpw,
-            "KRW" => Self::Krw,
-            "KWD" => Self::Kwd,
-            "KYD" => Self::Kyd,
-            "KZT" => Self::Kzt,
-            "LAK" => Self::Lak,
-            "LBP" => Self::Lbp,
-            "LKR" => Self::Lkr,
-            "LRD" => Self::Lrd,
-            "LSL" => Self::Lsl,
-            "LTL" => Self::Ltl,
-            "LYD" => Self::Lyd,
-            "MAD" => Self::Mad,
-            "MDL" => Self::Mdl,
-            "MGA" => Self::Mga,
-            "MKD" => Self::Mkd,
-            "MMK" => Self::Mmk,
-            "MNT" => Self::Mnt,
-            "MOP" => Self::Mop,
-            "MRO" => Self::Mro,
-            "MRU" => Self::Mru,
-            "MUR" => Self::Mur,
-            "MVR" => Self::Mvr,
-            "MWK" => Self::Mwk,
-            "MXN" => Self::Mxn,
-            "MXV" => Self::Mxv,
-            "MYR" => Self::Myr,
-            "MZN" => Self::Mzn,
-            "NAD" => Self::Nad,
-            "NGN" => Self::Ngn,
-            "NIO" => Self::Nio,
-            "NOK" => Self::Nok,
-            "NPR" => Self::Npr,
-            "NZD" => Self::Nzd,
-            "OMR" => Self::Omr,
-            "PAB" => Self::Pab,
-            "PEN" => Self::Pen,
-            "PGK" => Self::Pgk,
-            "PHP" => Self::Php,
-            "PKR" => Self::Pkr,
-            "PLN" => Self::Pln,
-            "PYG" => Self::Pyg,
-            "QAR" => Self::Qar,
-            "RON" => Self::Ron,
-            "RSD" => Self::Rsd,
-            "RUB" => Self::Rub,
-            "RUR" => Self::Rur,
-            "RWF" => Self::Rwf,
-            "SAR" => Self::Sar,
-            "SBD" => Self::Sbd,
-            "SCR" => Self::Scr,
-            "SDG" => Self::Sdg,
-            "SEK" => Self::Sek,
-            "SGD" => Self::Sgd,
-            "SHP" => Self::Shp,
-            "SLL" => Self::Sll,
-            "SOS" => Self::Sos,
-            "SRD" => Self::Srd,
-            "SSP" => Self::Ssp,
-            "STD" => Self::Std,
-            "STN" => Self::Stn,
-            "SVC" => Self::Svc,
-            "SYP" => Self::Syp,
-            "SZL" => Self::Szl,
-            "THB" => Self::Thb,
-            "TJS" => Self::Tjs,
-            "TMT" => Self::Tmt,
-            "TND" => Self::Tnd,
-            "TOP" => Self::Top,
-            "TRY" => Self::Try,
-            "TTD" => Self::Ttd,
-            "TWD" => Self::Twd,
-            "TZS" => Self::Tzs,
-            "UAH" => Self::Uah,
-            "UGX" => Self::Ugx,
-            "USD" => Self::Usd,
-            "USN" => Self::Usn,
-            "USS" => Self::Uss,
-            "UYI" => Self::Uyi,
-            "UYU" => Self::Uyu,
-            "UZS" => Self::Uzs,
-            "VEF" => Self::Vef,
-            "VES" => Self::Ves,
-            "VND" => Self::Vnd,
-            "VUV" => Self::Vuv,
-            "WST" => Self::Wst,
-            "XAF" => Self::Xaf,
-            "XAG" => Self::Xag,
-            "XAU" => Self::Xau,
-            "XBA" => Self::Xba,
-            "XBB" => Self::Xbb,
-            "XBC" => Self::Xbc,
-            "XBD" => Self::Xbd,
-            "XCD" => Self::Xcd,
-            "XDR" => Self::Xdr,
-            "XOF" => Self::Xof,
-            "XPD" => Self::Xpd,
-            "XPF" => Self::Xpf,
-            "XPT" => Self::Xpt,
-            "XSU" => Self::Xsu,
-            "XTS" => Self::Xts,
-            "XUA" => Self::Xua,
-            "XXX" => Self::Xxx,
-            "YER" => Self::Yer,
-            "ZAR" => Self::Zar,
-            "ZMW" => Self::Zmw,
-            "ZWL" => Self::Zwl,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Aed,
+        Self::Afn,
+        Self::All,
+        Self::Amd,
+        Self::Ang,
+        Self::Aoa,
+        Self::Ars,
+        Self::Aud,
+        Self::Awg,
+        Self::Azn,
+        Self::Bam,
+        Self::Bbd,
+        Self::Bdt,
+        Self::Bgn,
+        Self::Bhd,
+        Self::Bif,
+        Self::Bmd,
+        Self::Bnd,
+        Self::Bob,
+        Self::Bov,
+        Self::Brl,
+        Self::Bsd,
+        Self::Btn,
+        Self::Bwp,
+        Self::Byn,
+        Self::Byr,
+        Self::Bzd,
+        Self::Cad,
+        Self::Cdf,
+        Self::Che,
+        Self::Chf,
+        Self::Chw,
+        Self::Clf,
+        Self::Clp,
+        Self::Cny,
+        Self::Cop,
+        Self::Cou,
+        Self::Crc,
+        Self::Cuc,
+        Self::Cup,
+        Self::Cve,
+        Self::Czk,
+        Self::Djf,
+        Self::Dkk,
+        Self::Dop,
+        Self::Dzd,
+        Self::Egp,
+        Self::Ern,
+        Self::Etb,
+        Self::Eur,
+        Self::Fjd,
+        Self::Fkp,
+        Self::Gbp,
+        Self::Gel,
+        Self::Ghs,
+        Self::Gip,
+        Self::Gmd,
+        Self::Gnf,
+        Self::Gtq,
+        Self::Gyd,
+        Self::Hkd,
+        Self::Hnl,
+        Self::Hrk,
+        Self::Htg,
+        Self::Huf,
+        Self::Idr,
+        Self::Ils,
+        Self::Inr,
+        Self::Iqd,
+        Self::Irr,
+        Self::Isk,
+        Self::Jmd,
+        Self::Jod,
+        Self::Jpy,
+        Self::Kes,
+        Self::Kgs,
+        Self::Khr,
+        Self::Kmf,
+        Self::Kpw,
+        Self::Krw,
+        Self::Kwd,
+        Self::Kyd,
+        Self::Kzt,
+        Self::Lak,
+        Self::Lbp,
+        Self::Lkr,
+        Self::Lrd,
+        Self::Lsl,
+        Self::Ltl,
+        Self::Lyd,
+        Self::Mad,
+        Self::Mdl,
+        Self::Mga,
+        Self::Mkd,
+        Self::Mmk,
+        Self::Mnt,
+        Self::Mop,
+        Self::Mro,
+        Self::Mru,
+        Self::Mur,
+        Self::Mvr,
+        Self::Mwk,
+        Self::Mxn,
+        Self::Mxv,
+        Self::Myr,
+        Self::Mzn,
+        Self::Nad,
+        Self::Ngn,
+        Self::Nio,
+        Self::Nok,
+        Self::Npr,
+        Self::Nzd,
+        Self::Omr,
+        Self::Pab,
+        Self::Pen,
+        Self::Pgk,
+        Self::Php,
+        Self::Pkr,
+        Self::Pln,
+        Self::Pyg,
+        Self::Qar,
+        Self::Ron,
+        Self::Rsd,
+        Self::Rub,
+        Self::Rur,
+        Self::Rwf,
+        Self::Sar,
+        Self::Sbd,
+        Self::Scr,
+        Self::Sdg,
+        Self::Sek,
+        Self::Sgd,
+        Self::Shp,
+        Self::Sll,
+        Self::Sos,
+        Self::Srd,
+        Self::Ssp,
+        Self::Std,
+        Self::Stn,
+        Self::Svc,
+        Self::Syp,
+        Self::Szl,
+        Self::Thb,
+        Self::Tjs,
+        Self::Tmt,
+        Self::Tnd,
+        Self::Top,
+        Self::Try,
+        Self::Ttd,
+        Self::Twd,
+        Self::Tzs,
+        Self::Uah,
+        Self::Ugx,
+        Self::Usd,
+        Self::Usn,
+        Self::Uss,
+        Self::Uyi,
+        Self::Uyu,
+        Self::Uzs,
+        Self::Vef,
+        Self::Ves,
+        Self::Vnd,
+        Self::Vuv,
+        Self::Wst,
+        Self::Xaf,
+        Self::Xag,
+        Self::Xau,
+        Self::Xba,
+        Self::Xbb,
+        Self::Xbc,
+        Self::Xbd,
+        Self::Xcd,
+        Self::Xdr,
+        Self::Xof,
+        Self::Xpd,
+        Self::Xpf,
+        Self::Xpt,
+        Self::Xsu,
+        Self::Xts,
+        Self::Xua,
+        Self::Xxx,
+        Self::Yer,
+        Self::Zar,
+        Self::Zmw,
+        Self::Zwl,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18606,7 +16728,7 @@ impl std::str::FromStr for ConnectApiStudioDtoV2CurrencyCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18847,36 +16969,33 @@ impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDayOfWeek {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18887,7 +17006,7 @@ impl std::str::FromStr for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemDa
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18960,46 +17079,38 @@ impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19010,7 +17121,7 @@ impl std::str::FromStr for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemMo
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19139,29 +17250,26 @@ impl ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Utc => "UTC",
-            Self::Wall => "WALL",
-            Self::Standard => "STANDARD",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum
 for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UTC" => Self::Utc,
-            "WALL" => Self::Wall,
-            "STANDARD" => Self::Standard,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Utc, Self::Wall, Self::Standard];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19173,7 +17281,7 @@ for ConnectApiStudioDtoV2ZoneIdRulesTransitionRulesItemTimeDefinition {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20112,566 +18220,298 @@ impl ConnectApiTaxIdDtoCountryOfBirth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "validation")]
 impl rt::StringEnum for ConnectApiTaxIdDtoCountryOfBirth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -20682,7 +18522,7 @@ impl std::str::FromStr for ConnectApiTaxIdDtoCountryOfBirth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20733,28 +18573,25 @@ impl ConnectApiTaxIdDtoGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "validation")]
 impl rt::StringEnum for ConnectApiTaxIdDtoGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -20765,7 +18602,7 @@ impl std::str::FromStr for ConnectApiTaxIdDtoGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20985,28 +18822,25 @@ impl ConnectApiTrialSessionLeadConfigDtoAddressMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoAddressMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21017,7 +18851,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoAddressMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21072,28 +18906,25 @@ impl ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21104,7 +18935,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoDateOfBirthMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21160,28 +18991,25 @@ impl ConnectApiTrialSessionLeadConfigDtoEmailMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoEmailMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21192,7 +19020,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoEmailMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21247,28 +19075,25 @@ impl ConnectApiTrialSessionLeadConfigDtoGenderMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoGenderMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21279,7 +19104,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoGenderMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21334,28 +19159,25 @@ impl ConnectApiTrialSessionLeadConfigDtoNameMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoNameMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21366,7 +19188,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoNameMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21421,28 +19243,25 @@ impl ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21453,7 +19272,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoPlaceOfBirthMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21509,28 +19328,25 @@ impl ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21541,7 +19357,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoTaxIdMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21596,28 +19412,25 @@ impl ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21628,7 +19441,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoTelephoneMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21683,28 +19496,25 @@ impl ConnectApiTrialSessionLeadConfigDtoZipMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-sessions")]
 impl rt::StringEnum for ConnectApiTrialSessionLeadConfigDtoZipMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21715,7 +19525,7 @@ impl std::str::FromStr for ConnectApiTrialSessionLeadConfigDtoZipMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21914,54 +19724,42 @@ impl CreditCardDtoBrand {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Amex => "amex",
-            Self::Bancontact => "bancontact",
-            Self::Cartebancaire => "cartebancaire",
-            Self::Cup => "cup",
-            Self::Diners => "diners",
-            Self::Discover => "discover",
-            Self::Elo => "elo",
-            Self::Girocard => "girocard",
-            Self::Hipercard => "hipercard",
-            Self::Jcb => "jcb",
-            Self::Maestro => "maestro",
-            Self::Mc => "mc",
-            Self::TwintPos => "twint_pos",
-            Self::Visa => "visa",
-            Self::Vpay => "vpay",
-            Self::Unknown => "unknown",
-            Self::UnknownValue(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoBrand {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "amex" => Self::Amex,
-            "bancontact" => Self::Bancontact,
-            "cartebancaire" => Self::Cartebancaire,
-            "cup" => Self::Cup,
-            "diners" => Self::Diners,
-            "discover" => Self::Discover,
-            "elo" => Self::Elo,
-            "girocard" => Self::Girocard,
-            "hipercard" => Self::Hipercard,
-            "jcb" => Self::Jcb,
-            "maestro" => Self::Maestro,
-            "mc" => Self::Mc,
-            "twint_pos" => Self::TwintPos,
-            "visa" => Self::Visa,
-            "vpay" => Self::Vpay,
-            "unknown" => Self::Unknown,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Amex,
+        Self::Bancontact,
+        Self::Cartebancaire,
+        Self::Cup,
+        Self::Diners,
+        Self::Discover,
+        Self::Elo,
+        Self::Girocard,
+        Self::Hipercard,
+        Self::Jcb,
+        Self::Maestro,
+        Self::Mc,
+        Self::TwintPos,
+        Self::Visa,
+        Self::Vpay,
+        Self::Unknown,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::UnknownValue(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::UnknownValue(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21972,7 +19770,7 @@ impl std::str::FromStr for CreditCardDtoBrand {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22086,46 +19884,38 @@ impl CreditCardDtoExpiryMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoExpiryMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -22136,7 +19926,7 @@ impl std::str::FromStr for CreditCardDtoExpiryMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22728,566 +20518,298 @@ impl CreditCardDtoIssuerCountry {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoIssuerCountry {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23298,7 +20820,7 @@ impl std::str::FromStr for CreditCardDtoIssuerCountry {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23346,24 +20868,25 @@ impl CreditCardDtoProvider {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Adyen => "ADYEN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for CreditCardDtoProvider {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ADYEN" => Self::Adyen,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Adyen];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23374,7 +20897,7 @@ impl std::str::FromStr for CreditCardDtoProvider {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23471,41 +20994,36 @@ impl CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::MysportsMessage => "MYSPORTS_MESSAGE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "leads", feature = "trial-sessions"))]
 impl rt::StringEnum
 for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::MysportsMessage,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23517,7 +21035,7 @@ for CustomerCommunicationPreferencesDataActiveCommunicationChannelsItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23694,26 +21212,25 @@ impl GetActiveContractsResponseDtoCancellationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::FixedDates => "FIXED_DATES",
-            Self::AnyAfterFirstDate => "ANY_AFTER_FIRST_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for GetActiveContractsResponseDtoCancellationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FIXED_DATES" => Self::FixedDates,
-            "ANY_AFTER_FIRST_DATE" => Self::AnyAfterFirstDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::FixedDates, Self::AnyAfterFirstDate];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23724,7 +21241,7 @@ impl std::str::FromStr for GetActiveContractsResponseDtoCancellationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23772,24 +21289,25 @@ impl GetActiveFeaturesResponseItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::MysportsMessage => "MYSPORTS_MESSAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "feature-check")]
 impl rt::StringEnum for GetActiveFeaturesResponseItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MYSPORTS_MESSAGE" => Self::MysportsMessage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::MysportsMessage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23800,7 +21318,7 @@ impl std::str::FromStr for GetActiveFeaturesResponseItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23948,122 +21466,76 @@ impl GetEnabledCommunicationFeatureModulesResponseItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Analytics => "ANALYTICS",
-            Self::Calendar => "CALENDAR",
-            Self::CashRegister => "CASH_REGISTER",
-            Self::CheckIn => "CHECK_IN",
-            Self::CheckInBenefits => "CHECK_IN_BENEFITS",
-            Self::CheckInDiscount => "CHECK_IN_DISCOUNT",
-            Self::Classes => "CLASSES",
-            Self::CorporateFitness => "CORPORATE_FITNESS",
-            Self::CrossLocationSales => "CROSS_LOCATION_SALES",
-            Self::CustomerGroups => "CUSTOMER_GROUPS",
-            Self::CustomerRecovery => "CUSTOMER_RECOVERY",
-            Self::Epost => "EPOST",
-            Self::Equipment => "EQUIPMENT",
-            Self::Hardware => "HARDWARE",
-            Self::InventoryManagement => "INVENTORY_MANAGEMENT",
-            Self::LeadManagement => "LEAD_MANAGEMENT",
-            Self::Letter => "LETTER",
-            Self::Locations => "LOCATIONS",
-            Self::LoyaltyProgram => "LOYALTY_PROGRAM",
-            Self::MagiclineWebsites => "MAGICLINE_WEBSITES",
-            Self::MemberApp => "MEMBER_APP",
-            Self::MemberCareSystem => "MEMBER_CARE_SYSTEM",
-            Self::MemberRetentionHub => "MEMBER_RETENTION_HUB",
-            Self::MembersRecruitMembers => "MEMBERS_RECRUIT_MEMBERS",
-            Self::MySportsMessages => "MY_SPORTS_MESSAGES",
-            Self::Returns => "RETURNS",
-            Self::SalesTool => "SALES_TOOL",
-            Self::SecondScreen => "SECOND_SCREEN",
-            Self::Services => "SERVICES",
-            Self::ShiftPlanning => "SHIFT_PLANNING",
-            Self::StudioNews => "STUDIO_NEWS",
-            Self::TaskManagement => "TASK_MANAGEMENT",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::TimeTracking => "TIME_TRACKING",
-            Self::Touchpoint => "TOUCHPOINT",
-            Self::TrainingWorld => "TRAINING_WORLD",
-            Self::TrialTraining => "TRIAL_TRAINING",
-            Self::Vouchers => "VOUCHERS",
-            Self::TestModuleForRemoval => "TEST_MODULE_FOR_REMOVAL",
-            Self::TestModule1 => "TEST_MODULE_1",
-            Self::TestModule2 => "TEST_MODULE_2",
-            Self::TestModule3 => "TEST_MODULE_3",
-            Self::TestModule4 => "TEST_MODULE_4",
-            Self::TestModule5 => "TEST_MODULE_5",
-            Self::TestModule6 => "TEST_MODULE_6",
-            Self::TestModule7 => "TEST_MODULE_7",
-            Self::TestModule8 => "TEST_MODULE_8",
-            Self::TestModule9 => "TEST_MODULE_9",
-            Self::TestModule10 => "TEST_MODULE_10",
-            Self::TestModule11 => "TEST_MODULE_11",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for GetEnabledCommunicationFeatureModulesResponseItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ANALYTICS" => Self::Analytics,
-            "CALENDAR" => Self::Calendar,
-            "CASH_REGISTER" => Self::CashRegister,
-            "CHECK_IN" => Self::CheckIn,
-            "CHECK_IN_BENEFITS" => Self::CheckInBenefits,
-            "CHECK_IN_DISCOUNT" => Self::CheckInDiscount,
-            "CLASSES" => Self::Classes,
-            "CORPORATE_FITNESS" => Self::CorporateFitness,
-            "CROSS_LOCATION_SALES" => Self::CrossLocationSales,
-            "CUSTOMER_GROUPS" => Self::CustomerGroups,
-            "CUSTOMER_RECOVERY" => Self::CustomerRecovery,
-            "EPOST" => Self::Epost,
-            "EQUIPMENT" => Self::Equipment,
-            "HARDWARE" => Self::Hardware,
-            "INVENTORY_MANAGEMENT" => Self::InventoryManagement,
-            "LEAD_MANAGEMENT" => Self::LeadManagement,
-            "LETTER" => Self::Letter,
-            "LOCATIONS" => Self::Locations,
-            "LOYALTY_PROGRAM" => Self::LoyaltyProgram,
-            "MAGICLINE_WEBSITES" => Self::MagiclineWebsites,
-            "MEMBER_APP" => Self::MemberApp,
-            "MEMBER_CARE_SYSTEM" => Self::MemberCareSystem,
-            "MEMBER_RETENTION_HUB" => Self::MemberRetentionHub,
-            "MEMBERS_RECRUIT_MEMBERS" => Self::MembersRecruitMembers,
-            "MY_SPORTS_MESSAGES" => Self::MySportsMessages,
-            "RETURNS" => Self::Returns,
-            "SALES_TOOL" => Self::SalesTool,
-            "SECOND_SCREEN" => Self::SecondScreen,
-            "SERVICES" => Self::Services,
-            "SHIFT_PLANNING" => Self::ShiftPlanning,
-            "STUDIO_NEWS" => Self::StudioNews,
-            "TASK_MANAGEMENT" => Self::TaskManagement,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "TIME_TRACKING" => Self::TimeTracking,
-            "TOUCHPOINT" => Self::Touchpoint,
-            "TRAINING_WORLD" => Self::TrainingWorld,
-            "TRIAL_TRAINING" => Self::TrialTraining,
-            "VOUCHERS" => Self::Vouchers,
-            "TEST_MODULE_FOR_REMOVAL" => Self::TestModuleForRemoval,
-            "TEST_MODULE_1" => Self::TestModule1,
-            "TEST_MODULE_2" => Self::TestModule2,
-            "TEST_MODULE_3" => Self::TestModule3,
-            "TEST_MODULE_4" => Self::TestModule4,
-            "TEST_MODULE_5" => Self::TestModule5,
-            "TEST_MODULE_6" => Self::TestModule6,
-            "TEST_MODULE_7" => Self::TestModule7,
-            "TEST_MODULE_8" => Self::TestModule8,
-            "TEST_MODULE_9" => Self::TestModule9,
-            "TEST_MODULE_10" => Self::TestModule10,
-            "TEST_MODULE_11" => Self::TestModule11,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Analytics,
+        Self::Calendar,
+        Self::CashRegister,
+        Self::CheckIn,
+        Self::CheckInBenefits,
+        Self::CheckInDiscount,
+        Self::Classes,
+        Self::CorporateFitness,
+        Self::CrossLocationSales,
+        Self::CustomerGroups,
+        Self::CustomerRecovery,
+        Self::Epost,
+        Self::Equipment,
+        Self::Hardware,
+        Self::InventoryManagement,
+        Self::LeadManagement,
+        Self::Letter,
+        Self::Locations,
+        Self::LoyaltyProgram,
+        Self::MagiclineWebsites,
+        Self::MemberApp,
+        Self::MemberCareSystem,
+        Self::MemberRetentionHub,
+        Self::MembersRecruitMembers,
+        Self::MySportsMessages,
+        Self::Returns,
+        Self::SalesTool,
+        Self::SecondScreen,
+        Self::Services,
+        Self::ShiftPlanning,
+        Self::StudioNews,
+        Self::TaskManagement,
+        Self::TextMessage,
+        Self::TimeTracking,
+        Self::Touchpoint,
+        Self::TrainingWorld,
+        Self::TrialTraining,
+        Self::Vouchers,
+        Self::TestModuleForRemoval,
+        Self::TestModule1,
+        Self::TestModule2,
+        Self::TestModule3,
+        Self::TestModule4,
+        Self::TestModule5,
+        Self::TestModule6,
+        Self::TestModule7,
+        Self::TestModule8,
+        Self::TestModule9,
+        Self::TestModule10,
+        Self::TestModule11,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24074,7 +21546,7 @@ impl std::str::FromStr for GetEnabledCommunicationFeatureModulesResponseItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24710,566 +22182,298 @@ impl KeyValuePairCountryCodeStringKey {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Ac => "AC",
-            Self::Ad => "AD",
-            Self::Ae => "AE",
-            Self::Af => "AF",
-            Self::Ag => "AG",
-            Self::Ai => "AI",
-            Self::Al => "AL",
-            Self::Am => "AM",
-            Self::An => "AN",
-            Self::Ao => "AO",
-            Self::Aq => "AQ",
-            Self::Ar => "AR",
-            Self::As => "AS",
-            Self::At => "AT",
-            Self::Au => "AU",
-            Self::Aw => "AW",
-            Self::Ax => "AX",
-            Self::Az => "AZ",
-            Self::Ba => "BA",
-            Self::Bb => "BB",
-            Self::Bd => "BD",
-            Self::Be => "BE",
-            Self::Bf => "BF",
-            Self::Bg => "BG",
-            Self::Bh => "BH",
-            Self::Bi => "BI",
-            Self::Bj => "BJ",
-            Self::Bl => "BL",
-            Self::Bm => "BM",
-            Self::Bn => "BN",
-            Self::Bo => "BO",
-            Self::Bq => "BQ",
-            Self::Br => "BR",
-            Self::Bs => "BS",
-            Self::Bt => "BT",
-            Self::Bu => "BU",
-            Self::Bv => "BV",
-            Self::Bw => "BW",
-            Self::By => "BY",
-            Self::Bz => "BZ",
-            Self::Ca => "CA",
-            Self::Cc => "CC",
-            Self::Cd => "CD",
-            Self::Cf => "CF",
-            Self::Cg => "CG",
-            Self::Ch => "CH",
-            Self::Ci => "CI",
-            Self::Ck => "CK",
-            Self::Cl => "CL",
-            Self::Cm => "CM",
-            Self::Cn => "CN",
-            Self::Co => "CO",
-            Self::Cp => "CP",
-            Self::Cr => "CR",
-            Self::Cs => "CS",
-            Self::Cu => "CU",
-            Self::Cv => "CV",
-            Self::Cw => "CW",
-            Self::Cx => "CX",
-            Self::Cy => "CY",
-            Self::Cz => "CZ",
-            Self::De => "DE",
-            Self::Dg => "DG",
-            Self::Dj => "DJ",
-            Self::Dk => "DK",
-            Self::Dm => "DM",
-            Self::Do => "DO",
-            Self::Dz => "DZ",
-            Self::Ea => "EA",
-            Self::Ec => "EC",
-            Self::Ee => "EE",
-            Self::Eg => "EG",
-            Self::Eh => "EH",
-            Self::Er => "ER",
-            Self::Es => "ES",
-            Self::Et => "ET",
-            Self::Eu => "EU",
-            Self::Ez => "EZ",
-            Self::Fi => "FI",
-            Self::Fj => "FJ",
-            Self::Fk => "FK",
-            Self::Fm => "FM",
-            Self::Fo => "FO",
-            Self::Fr => "FR",
-            Self::Fx => "FX",
-            Self::Ga => "GA",
-            Self::Gb => "GB",
-            Self::Gd => "GD",
-            Self::Ge => "GE",
-            Self::Gf => "GF",
-            Self::Gg => "GG",
-            Self::Gh => "GH",
-            Self::Gi => "GI",
-            Self::Gl => "GL",
-            Self::Gm => "GM",
-            Self::Gn => "GN",
-            Self::Gp => "GP",
-            Self::Gq => "GQ",
-            Self::Gr => "GR",
-            Self::Gs => "GS",
-            Self::Gt => "GT",
-            Self::Gu => "GU",
-            Self::Gw => "GW",
-            Self::Gy => "GY",
-            Self::Hk => "HK",
-            Self::Hm => "HM",
-            Self::Hn => "HN",
-            Self::Hr => "HR",
-            Self::Ht => "HT",
-            Self::Hu => "HU",
-            Self::Ic => "IC",
-            Self::Id => "ID",
-            Self::Ie => "IE",
-            Self::Il => "IL",
-            Self::Im => "IM",
-            Self::In => "IN",
-            Self::Io => "IO",
-            Self::Iq => "IQ",
-            Self::Ir => "IR",
-            Self::Is => "IS",
-            Self::It => "IT",
-            Self::Je => "JE",
-            Self::Jm => "JM",
-            Self::Jo => "JO",
-            Self::Jp => "JP",
-            Self::Ke => "KE",
-            Self::Kg => "KG",
-            Self::Kh => "KH",
-            Self::Ki => "KI",
-            Self::Km => "KM",
-            Self::Kn => "KN",
-            Self::Kp => "KP",
-            Self::Kr => "KR",
-            Self::Kw => "KW",
-            Self::Ky => "KY",
-            Self::Kz => "KZ",
-            Self::La => "LA",
-            Self::Lb => "LB",
-            Self::Lc => "LC",
-            Self::Li => "LI",
-            Self::Lk => "LK",
-            Self::Lr => "LR",
-            Self::Ls => "LS",
-            Self::Lt => "LT",
-            Self::Lu => "LU",
-            Self::Lv => "LV",
-            Self::Ly => "LY",
-            Self::Ma => "MA",
-            Self::Mc => "MC",
-            Self::Md => "MD",
-            Self::Me => "ME",
-            Self::Mf => "MF",
-            Self::Mg => "MG",
-            Self::Mh => "MH",
-            Self::Mk => "MK",
-            Self::Ml => "ML",
-            Self::Mm => "MM",
-            Self::Mn => "MN",
-            Self::Mo => "MO",
-            Self::Mp => "MP",
-            Self::Mq => "MQ",
-            Self::Mr => "MR",
-            Self::Ms => "MS",
-            Self::Mt => "MT",
-            Self::Mu => "MU",
-            Self::Mv => "MV",
-            Self::Mw => "MW",
-            Self::Mx => "MX",
-            Self::My => "MY",
-            Self::Mz => "MZ",
-            Self::Na => "NA",
-            Self::Nc => "NC",
-            Self::Ne => "NE",
-            Self::Nf => "NF",
-            Self::Ng => "NG",
-            Self::Ni => "NI",
-            Self::Nl => "NL",
-            Self::No => "NO",
-            Self::Np => "NP",
-            Self::Nr => "NR",
-            Self::Nt => "NT",
-            Self::Nu => "NU",
-            Self::Nz => "NZ",
-            Self::Om => "OM",
-            Self::Pa => "PA",
-            Self::Pe => "PE",
-            Self::Pf => "PF",
-            Self::Pg => "PG",
-            Self::Ph => "PH",
-            Self::Pk => "PK",
-            Self::Pl => "PL",
-            Self::Pm => "PM",
-            Self::Pn => "PN",
-            Self::Pr => "PR",
-            Self::Ps => "PS",
-            Self::Pt => "PT",
-            Self::Pw => "PW",
-            Self::Py => "PY",
-            Self::Qa => "QA",
-            Self::Re => "RE",
-            Self::Ro => "RO",
-            Self::Rs => "RS",
-            Self::Ru => "RU",
-            Self::Rw => "RW",
-            Self::Sa => "SA",
-            Self::Sb => "SB",
-            Self::Sc => "SC",
-            Self::Sd => "SD",
-            Self::Se => "SE",
-            Self::Sf => "SF",
-            Self::Sg => "SG",
-            Self::Sh => "SH",
-            Self::Si => "SI",
-            Self::Sj => "SJ",
-            Self::Sk => "SK",
-            Self::Sl => "SL",
-            Self::Sm => "SM",
-            Self::Sn => "SN",
-            Self::So => "SO",
-            Self::Sr => "SR",
-            Self::Ss => "SS",
-            Self::St => "ST",
-            Self::Su => "SU",
-            Self::Sv => "SV",
-            Self::Sx => "SX",
-            Self::Sy => "SY",
-            Self::Sz => "SZ",
-            Self::Ta => "TA",
-            Self::Tc => "TC",
-            Self::Td => "TD",
-            Self::Tf => "TF",
-            Self::Tg => "TG",
-            Self::Th => "TH",
-            Self::Tj => "TJ",
-            Self::Tk => "TK",
-            Self::Tl => "TL",
-            Self::Tm => "TM",
-            Self::Tn => "TN",
-            Self::To => "TO",
-            Self::Tp => "TP",
-            Self::Tr => "TR",
-            Self::Tt => "TT",
-            Self::Tv => "TV",
-            Self::Tw => "TW",
-            Self::Tz => "TZ",
-            Self::Ua => "UA",
-            Self::Ug => "UG",
-            Self::Uk => "UK",
-            Self::Um => "UM",
-            Self::Us => "US",
-            Self::Uy => "UY",
-            Self::Uz => "UZ",
-            Self::Va => "VA",
-            Self::Vc => "VC",
-            Self::Ve => "VE",
-            Self::Vg => "VG",
-            Self::Vi => "VI",
-            Self::Vn => "VN",
-            Self::Vu => "VU",
-            Self::Wf => "WF",
-            Self::Ws => "WS",
-            Self::Xi => "XI",
-            Self::Xu => "XU",
-            Self::Xk => "XK",
-            Self::Ye => "YE",
-            Self::Yt => "YT",
-            Self::Yu => "YU",
-            Self::Za => "ZA",
-            Self::Zm => "ZM",
-            Self::Zr => "ZR",
-            Self::Zw => "ZW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "i18n")]
 impl rt::StringEnum for KeyValuePairCountryCodeStringKey {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AC" => Self::Ac,
-            "AD" => Self::Ad,
-            "AE" => Self::Ae,
-            "AF" => Self::Af,
-            "AG" => Self::Ag,
-            "AI" => Self::Ai,
-            "AL" => Self::Al,
-            "AM" => Self::Am,
-            "AN" => Self::An,
-            "AO" => Self::Ao,
-            "AQ" => Self::Aq,
-            "AR" => Self::Ar,
-            "AS" => Self::As,
-            "AT" => Self::At,
-            "AU" => Self::Au,
-            "AW" => Self::Aw,
-            "AX" => Self::Ax,
-            "AZ" => Self::Az,
-            "BA" => Self::Ba,
-            "BB" => Self::Bb,
-            "BD" => Self::Bd,
-            "BE" => Self::Be,
-            "BF" => Self::Bf,
-            "BG" => Self::Bg,
-            "BH" => Self::Bh,
-            "BI" => Self::Bi,
-            "BJ" => Self::Bj,
-            "BL" => Self::Bl,
-            "BM" => Self::Bm,
-            "BN" => Self::Bn,
-            "BO" => Self::Bo,
-            "BQ" => Self::Bq,
-            "BR" => Self::Br,
-            "BS" => Self::Bs,
-            "BT" => Self::Bt,
-            "BU" => Self::Bu,
-            "BV" => Self::Bv,
-            "BW" => Self::Bw,
-            "BY" => Self::By,
-            "BZ" => Self::Bz,
-            "CA" => Self::Ca,
-            "CC" => Self::Cc,
-            "CD" => Self::Cd,
-            "CF" => Self::Cf,
-            "CG" => Self::Cg,
-            "CH" => Self::Ch,
-            "CI" => Self::Ci,
-            "CK" => Self::Ck,
-            "CL" => Self::Cl,
-            "CM" => Self::Cm,
-            "CN" => Self::Cn,
-            "CO" => Self::Co,
-            "CP" => Self::Cp,
-            "CR" => Self::Cr,
-            "CS" => Self::Cs,
-            "CU" => Self::Cu,
-            "CV" => Self::Cv,
-            "CW" => Self::Cw,
-            "CX" => Self::Cx,
-            "CY" => Self::Cy,
-            "CZ" => Self::Cz,
-            "DE" => Self::De,
-            "DG" => Self::Dg,
-            "DJ" => Self::Dj,
-            "DK" => Self::Dk,
-            "DM" => Self::Dm,
-            "DO" => Self::Do,
-            "DZ" => Self::Dz,
-            "EA" => Self::Ea,
-            "EC" => Self::Ec,
-            "EE" => Self::Ee,
-            "EG" => Self::Eg,
-            "EH" => Self::Eh,
-            "ER" => Self::Er,
-            "ES" => Self::Es,
-            "ET" => Self::Et,
-            "EU" => Self::Eu,
-            "EZ" => Self::Ez,
-            "FI" => Self::Fi,
-            "FJ" => Self::Fj,
-            "FK" => Self::Fk,
-            "FM" => Self::Fm,
-            "FO" => Self::Fo,
-            "FR" => Self::Fr,
-            "FX" => Self::Fx,
-            "GA" => Self::Ga,
-            "GB" => Self::Gb,
-            "GD" => Self::Gd,
-            "GE" => Self::Ge,
-            "GF" => Self::Gf,
-            "GG" => Self::Gg,
-            "GH" => Self::Gh,
-            "GI" => Self::Gi,
-            "GL" => Self::Gl,
-            "GM" => Self::Gm,
-            "GN" => Self::Gn,
-            "GP" => Self::Gp,
-            "GQ" => Self::Gq,
-            "GR" => Self::Gr,
-            "GS" => Self::Gs,
-            "GT" => Self::Gt,
-            "GU" => Self::Gu,
-            "GW" => Self::Gw,
-            "GY" => Self::Gy,
-            "HK" => Self::Hk,
-            "HM" => Self::Hm,
-            "HN" => Self::Hn,
-            "HR" => Self::Hr,
-            "HT" => Self::Ht,
-            "HU" => Self::Hu,
-            "IC" => Self::Ic,
-            "ID" => Self::Id,
-            "IE" => Self::Ie,
-            "IL" => Self::Il,
-            "IM" => Self::Im,
-            "IN" => Self::In,
-            "IO" => Self::Io,
-            "IQ" => Self::Iq,
-            "IR" => Self::Ir,
-            "IS" => Self::Is,
-            "IT" => Self::It,
-            "JE" => Self::Je,
-            "JM" => Self::Jm,
-            "JO" => Self::Jo,
-            "JP" => Self::Jp,
-            "KE" => Self::Ke,
-            "KG" => Self::Kg,
-            "KH" => Self::Kh,
-            "KI" => Self::Ki,
-            "KM" => Self::Km,
-            "KN" => Self::Kn,
-            "KP" => Self::Kp,
-            "KR" => Self::Kr,
-            "KW" => Self::Kw,
-            "KY" => Self::Ky,
-            "KZ" => Self::Kz,
-            "LA" => Self::La,
-            "LB" => Self::Lb,
-            "LC" => Self::Lc,
-            "LI" => Self::Li,
-            "LK" => Self::Lk,
-            "LR" => Self::Lr,
-            "LS" => Self::Ls,
-            "LT" => Self::Lt,
-            "LU" => Self::Lu,
-            "LV" => Self::Lv,
-            "LY" => Self::Ly,
-            "MA" => Self::Ma,
-            "MC" => Self::Mc,
-            "MD" => Self::Md,
-            "ME" => Self::Me,
-            "MF" => Self::Mf,
-            "MG" => Self::Mg,
-            "MH" => Self::Mh,
-            "MK" => Self::Mk,
-            "ML" => Self::Ml,
-            "MM" => Self::Mm,
-            "MN" => Self::Mn,
-            "MO" => Self::Mo,
-            "MP" => Self::Mp,
-            "MQ" => Self::Mq,
-            "MR" => Self::Mr,
-            "MS" => Self::Ms,
-            "MT" => Self::Mt,
-            "MU" => Self::Mu,
-            "MV" => Self::Mv,
-            "MW" => Self::Mw,
-            "MX" => Self::Mx,
-            "MY" => Self::My,
-            "MZ" => Self::Mz,
-            "NA" => Self::Na,
-            "NC" => Self::Nc,
-            "NE" => Self::Ne,
-            "NF" => Self::Nf,
-            "NG" => Self::Ng,
-            "NI" => Self::Ni,
-            "NL" => Self::Nl,
-            "NO" => Self::No,
-            "NP" => Self::Np,
-            "NR" => Self::Nr,
-            "NT" => Self::Nt,
-            "NU" => Self::Nu,
-            "NZ" => Self::Nz,
-            "OM" => Self::Om,
-            "PA" => Self::Pa,
-            "PE" => Self::Pe,
-            "PF" => Self::Pf,
-            "PG" => Self::Pg,
-            "PH" => Self::Ph,
-            "PK" => Self::Pk,
-            "PL" => Self::Pl,
-            "PM" => Self::Pm,
-            "PN" => Self::Pn,
-            "PR" => Self::Pr,
-            "PS" => Self::Ps,
-            "PT" => Self::Pt,
-            "PW" => Self::Pw,
-            "PY" => Self::Py,
-            "QA" => Self::Qa,
-            "RE" => Self::Re,
-            "RO" => Self::Ro,
-            "RS" => Self::Rs,
-            "RU" => Self::Ru,
-            "RW" => Self::Rw,
-            "SA" => Self::Sa,
-            "SB" => Self::Sb,
-            "SC" => Self::Sc,
-            "SD" => Self::Sd,
-            "SE" => Self::Se,
-            "SF" => Self::Sf,
-            "SG" => Self::Sg,
-            "SH" => Self::Sh,
-            "SI" => Self::Si,
-            "SJ" => Self::Sj,
-            "SK" => Self::Sk,
-            "SL" => Self::Sl,
-            "SM" => Self::Sm,
-            "SN" => Self::Sn,
-            "SO" => Self::So,
-            "SR" => Self::Sr,
-            "SS" => Self::Ss,
-            "ST" => Self::St,
-            "SU" => Self::Su,
-            "SV" => Self::Sv,
-            "SX" => Self::Sx,
-            "SY" => Self::Sy,
-            "SZ" => Self::Sz,
-            "TA" => Self::Ta,
-            "TC" => Self::Tc,
-            "TD" => Self::Td,
-            "TF" => Self::Tf,
-            "TG" => Self::Tg,
-            "TH" => Self::Th,
-            "TJ" => Self::Tj,
-            "TK" => Self::Tk,
-            "TL" => Self::Tl,
-            "TM" => Self::Tm,
-            "TN" => Self::Tn,
-            "TO" => Self::To,
-            "TP" => Self::Tp,
-            "TR" => Self::Tr,
-            "TT" => Self::Tt,
-            "TV" => Self::Tv,
-            "TW" => Self::Tw,
-            "TZ" => Self::Tz,
-            "UA" => Self::Ua,
-            "UG" => Self::Ug,
-            "UK" => Self::Uk,
-            "UM" => Self::Um,
-            "US" => Self::Us,
-            "UY" => Self::Uy,
-            "UZ" => Self::Uz,
-            "VA" => Self::Va,
-            "VC" => Self::Vc,
-            "VE" => Self::Ve,
-            "VG" => Self::Vg,
-            "VI" => Self::Vi,
-            "VN" => Self::Vn,
-            "VU" => Self::Vu,
-            "WF" => Self::Wf,
-            "WS" => Self::Ws,
-            "XI" => Self::Xi,
-            "XU" => Self::Xu,
-            "XK" => Self::Xk,
-            "YE" => Self::Ye,
-            "YT" => Self::Yt,
-            "YU" => Self::Yu,
-            "ZA" => Self::Za,
-            "ZM" => Self::Zm,
-            "ZR" => Self::Zr,
-            "ZW" => Self::Zw,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Ac,
+        Self::Ad,
+        Self::Ae,
+        Self::Af,
+        Self::Ag,
+        Self::Ai,
+        Self::Al,
+        Self::Am,
+        Self::An,
+        Self::Ao,
+        Self::Aq,
+        Self::Ar,
+        Self::As,
+        Self::At,
+        Self::Au,
+        Self::Aw,
+        Self::Ax,
+        Self::Az,
+        Self::Ba,
+        Self::Bb,
+        Self::Bd,
+        Self::Be,
+        Self::Bf,
+        Self::Bg,
+        Self::Bh,
+        Self::Bi,
+        Self::Bj,
+        Self::Bl,
+        Self::Bm,
+        Self::Bn,
+        Self::Bo,
+        Self::Bq,
+        Self::Br,
+        Self::Bs,
+        Self::Bt,
+        Self::Bu,
+        Self::Bv,
+        Self::Bw,
+        Self::By,
+        Self::Bz,
+        Self::Ca,
+        Self::Cc,
+        Self::Cd,
+        Self::Cf,
+        Self::Cg,
+        Self::Ch,
+        Self::Ci,
+        Self::Ck,
+        Self::Cl,
+        Self::Cm,
+        Self::Cn,
+        Self::Co,
+        Self::Cp,
+        Self::Cr,
+        Self::Cs,
+        Self::Cu,
+        Self::Cv,
+        Self::Cw,
+        Self::Cx,
+        Self::Cy,
+        Self::Cz,
+        Self::De,
+        Self::Dg,
+        Self::Dj,
+        Self::Dk,
+        Self::Dm,
+        Self::Do,
+        Self::Dz,
+        Self::Ea,
+        Self::Ec,
+        Self::Ee,
+        Self::Eg,
+        Self::Eh,
+        Self::Er,
+        Self::Es,
+        Self::Et,
+        Self::Eu,
+        Self::Ez,
+        Self::Fi,
+        Self::Fj,
+        Self::Fk,
+        Self::Fm,
+        Self::Fo,
+        Self::Fr,
+        Self::Fx,
+        Self::Ga,
+        Self::Gb,
+        Self::Gd,
+        Self::Ge,
+        Self::Gf,
+        Self::Gg,
+        Self::Gh,
+        Self::Gi,
+        Self::Gl,
+        Self::Gm,
+        Self::Gn,
+        Self::Gp,
+        Self::Gq,
+        Self::Gr,
+        Self::Gs,
+        Self::Gt,
+        Self::Gu,
+        Self::Gw,
+        Self::Gy,
+        Self::Hk,
+        Self::Hm,
+        Self::Hn,
+        Self::Hr,
+        Self::Ht,
+        Self::Hu,
+        Self::Ic,
+        Self::Id,
+        Self::Ie,
+        Self::Il,
+        Self::Im,
+        Self::In,
+        Self::Io,
+        Self::Iq,
+        Self::Ir,
+        Self::Is,
+        Self::It,
+        Self::Je,
+        Self::Jm,
+        Self::Jo,
+        Self::Jp,
+        Self::Ke,
+        Self::Kg,
+        Self::Kh,
+        Self::Ki,
+        Self::Km,
+        Self::Kn,
+        Self::Kp,
+        Self::Kr,
+        Self::Kw,
+        Self::Ky,
+        Self::Kz,
+        Self::La,
+        Self::Lb,
+        Self::Lc,
+        Self::Li,
+        Self::Lk,
+        Self::Lr,
+        Self::Ls,
+        Self::Lt,
+        Self::Lu,
+        Self::Lv,
+        Self::Ly,
+        Self::Ma,
+        Self::Mc,
+        Self::Md,
+        Self::Me,
+        Self::Mf,
+        Self::Mg,
+        Self::Mh,
+        Self::Mk,
+        Self::Ml,
+        Self::Mm,
+        Self::Mn,
+        Self::Mo,
+        Self::Mp,
+        Self::Mq,
+        Self::Mr,
+        Self::Ms,
+        Self::Mt,
+        Self::Mu,
+        Self::Mv,
+        Self::Mw,
+        Self::Mx,
+        Self::My,
+        Self::Mz,
+        Self::Na,
+        Self::Nc,
+        Self::Ne,
+        Self::Nf,
+        Self::Ng,
+        Self::Ni,
+        Self::Nl,
+        Self::No,
+        Self::Np,
+        Self::Nr,
+        Self::Nt,
+        Self::Nu,
+        Self::Nz,
+        Self::Om,
+        Self::Pa,
+        Self::Pe,
+        Self::Pf,
+        Self::Pg,
+        Self::Ph,
+        Self::Pk,
+        Self::Pl,
+        Self::Pm,
+        Self::Pn,
+        Self::Pr,
+        Self::Ps,
+        Self::Pt,
+        Self::Pw,
+        Self::Py,
+        Self::Qa,
+        Self::Re,
+        Self::Ro,
+        Self::Rs,
+        Self::Ru,
+        Self::Rw,
+        Self::Sa,
+        Self::Sb,
+        Self::Sc,
+        Self::Sd,
+        Self::Se,
+        Self::Sf,
+        Self::Sg,
+        Self::Sh,
+        Self::Si,
+        Self::Sj,
+        Self::Sk,
+        Self::Sl,
+        Self::Sm,
+        Self::Sn,
+        Self::So,
+        Self::Sr,
+        Self::Ss,
+        Self::St,
+        Self::Su,
+        Self::Sv,
+        Self::Sx,
+        Self::Sy,
+        Self::Sz,
+        Self::Ta,
+        Self::Tc,
+        Self::Td,
+        Self::Tf,
+        Self::Tg,
+        Self::Th,
+        Self::Tj,
+        Self::Tk,
+        Self::Tl,
+        Self::Tm,
+        Self::Tn,
+        Self::To,
+        Self::Tp,
+        Self::Tr,
+        Self::Tt,
+        Self::Tv,
+        Self::Tw,
+        Self::Tz,
+        Self::Ua,
+        Self::Ug,
+        Self::Uk,
+        Self::Um,
+        Self::Us,
+        Self::Uy,
+        Self::Uz,
+        Self::Va,
+        Self::Vc,
+        Self::Ve,
+        Self::Vg,
+        Self::Vi,
+        Self::Vn,
+        Self::Vu,
+        Self::Wf,
+        Self::Ws,
+        Self::Xi,
+        Self::Xu,
+        Self::Xk,
+        Self::Ye,
+        Self::Yt,
+        Self::Yu,
+        Self::Za,
+        Self::Zm,
+        Self::Zr,
+        Self::Zw,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25280,7 +22484,7 @@ impl std::str::FromStr for KeyValuePairCountryCodeStringKey {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25355,26 +22559,25 @@ impl LegalLinkTypeWithLocaleDtoValue {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ExternalUrl => "EXTERNAL_URL",
-            Self::Text => "TEXT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "studios"))]
 impl rt::StringEnum for LegalLinkTypeWithLocaleDtoValue {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "EXTERNAL_URL" => Self::ExternalUrl,
-            "TEXT" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ExternalUrl, Self::Text];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25385,7 +22588,7 @@ impl std::str::FromStr for LegalLinkTypeWithLocaleDtoValue {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25931,394 +23134,212 @@ impl MoneyDtoCurrencyCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Undefined => "UNDEFINED",
-            Self::Aed => "AED",
-            Self::Afn => "AFN",
-            Self::All => "ALL",
-            Self::Amd => "AMD",
-            Self::Ang => "ANG",
-            Self::Aoa => "AOA",
-            Self::Ars => "ARS",
-            Self::Aud => "AUD",
-            Self::Awg => "AWG",
-            Self::Azn => "AZN",
-            Self::Bam => "BAM",
-            Self::Bbd => "BBD",
-            Self::Bdt => "BDT",
-            Self::Bgn => "BGN",
-            Self::Bhd => "BHD",
-            Self::Bif => "BIF",
-            Self::Bmd => "BMD",
-            Self::Bnd => "BND",
-            Self::Bob => "BOB",
-            Self::Bov => "BOV",
-            Self::Brl => "BRL",
-            Self::Bsd => "BSD",
-            Self::Btn => "BTN",
-            Self::Bwp => "BWP",
-            Self::Byn => "BYN",
-            Self::Byr => "BYR",
-            Self::Bzd => "BZD",
-            Self::Cad => "CAD",
-            Self::Cdf => "CDF",
-            Self::Che => "CHE",
-            Self::Chf => "CHF",
-            Self::Chw => "CHW",
-            Self::Clf => "CLF",
-            Self::Clp => "CLP",
-            Self::Cny => "CNY",
-            Self::Cop => "COP",
-            Self::Cou => "COU",
-            Self::Crc => "CRC",
-            Self::Cuc => "CUC",
-            Self::Cup => "CUP",
-            Self::Cve => "CVE",
-            Self::Czk => "CZK",
-            Self::Djf => "DJF",
-            Self::Dkk => "DKK",
-            Self::Dop => "DOP",
-            Self::Dzd => "DZD",
-            Self::Egp => "EGP",
-            Self::Ern => "ERN",
-            Self::Etb => "ETB",
-            Self::Eur => "EUR",
-            Self::Fjd => "FJD",
-            Self::Fkp => "FKP",
-            Self::Gbp => "GBP",
-            Self::Gel => "GEL",
-            Self::Ghs => "GHS",
-            Self::Gip => "GIP",
-            Self::Gmd => "GMD",
-            Self::Gnf => "GNF",
-            Self::Gtq => "GTQ",
-            Self::Gyd => "GYD",
-            Self::Hkd => "HKD",
-            Self::Hnl => "HNL",
-            Self::Hrk => "HRK",
-            Self::Htg => "HTG",
-            Self::Huf => "HUF",
-            Self::Idr => "IDR",
-            Self::Ils => "ILS",
-            Self::Inr => "INR",
-            Self::Iqd => "IQD",
-            Self::Irr => "IRR",
-            Self::Isk => "ISK",
-            Self::Jmd => "JMD",
-            Self::Jod => "JOD",
-            Self::Jpy => "JPY",
-            Self::Kes => "KES",
-            Self::Kgs => "KGS",
-            Self::Khr => "KHR",
-            Self::Kmf => "KMF",
-            Self::Kpw => "KPW",
-            Self::Krw => "KRW",
-            Self::Kwd => "KWD",
-            Self::Kyd => "KYD",
-            Self::Kzt => "KZT",
-            Self::Lak => "LAK",
-            Self::Lbp => "LBP",
-            Self::Lkr => "LKR",
-            Self::Lrd => "LRD",
-            Self::Lsl => "LSL",
-            Self::Ltl => "LTL",
-            Self::Lyd => "LYD",
-            Self::Mad => "MAD",
-            Self::Mdl => "MDL",
-            Self::Mga => "MGA",
-            Self::Mkd => "MKD",
-            Self::Mmk => "MMK",
-            Self::Mnt => "MNT",
-            Self::Mop => "MOP",
-            Self::Mro => "MRO",
-            Self::Mru => "MRU",
-            Self::Mur => "MUR",
-            Self::Mvr => "MVR",
-            Self::Mwk => "MWK",
-            Self::Mxn => "MXN",
-            Self::Mxv => "MXV",
-            Self::Myr => "MYR",
-            Self::Mzn => "MZN",
-            Self::Nad => "NAD",
-            Self::Ngn => "NGN",
-            Self::Nio => "NIO",
-            Self::Nok => "NOK",
-            Self::Npr => "NPR",
-            Self::Nzd => "NZD",
-            Self::Omr => "OMR",
-            Self::Pab => "PAB",
-            Self::Pen => "PEN",
-            Self::Pgk => "PGK",
-            Self::Php => "PHP",
-            Self::Pkr => "PKR",
-            Self::Pln => "PLN",
-            Self::Pyg => "PYG",
-            Self::Qar => "QAR",
-            Self::Ron => "RON",
-            Self::Rsd => "RSD",
-            Self::Rub => "RUB",
-            Self::Rur => "RUR",
-            Self::Rwf => "RWF",
-            Self::Sar => "SAR",
-            Self::Sbd => "SBD",
-            Self::Scr => "SCR",
-            Self::Sdg => "SDG",
-            Self::Sek => "SEK",
-            Self::Sgd => "SGD",
-            Self::Shp => "SHP",
-            Self::Sll => "SLL",
-            Self::Sos => "SOS",
-            Self::Srd => "SRD",
-            Self::Ssp => "SSP",
-            Self::Std => "STD",
-            Self::Stn => "STN",
-            Self::Svc => "SVC",
-            Self::Syp => "SYP",
-            Self::Szl => "SZL",
-            Self::Thb => "THB",
-            Self::Tjs => "TJS",
-            Self::Tmt => "TMT",
-            Self::Tnd => "TND",
-            Self::Top => "TOP",
-            Self::Try => "TRY",
-            Self::Ttd => "TTD",
-            Self::Twd => "TWD",
-            Self::Tzs => "TZS",
-            Self::Uah => "UAH",
-            Self::Ugx => "UGX",
-            Self::Usd => "USD",
-            Self::Usn => "USN",
-            Self::Uss => "USS",
-            Self::Uyi => "UYI",
-            Self::Uyu => "UYU",
-            Self::Uzs => "UZS",
-            Self::Vef => "VEF",
-            Self::Ves => "VES",
-            Self::Vnd => "VND",
-            Self::Vuv => "VUV",
-            Self::Wst => "WST",
-            Self::Xaf => "XAF",
-            Self::Xag => "XAG",
-            Self::Xau => "XAU",
-            Self::Xba => "XBA",
-            Self::Xbb => "XBB",
-            Self::Xbc => "XBC",
-            Self::Xbd => "XBD",
-            Self::Xcd => "XCD",
-            Self::Xdr => "XDR",
-            Self::Xof => "XOF",
-            Self::Xpd => "XPD",
-            Self::Xpf => "XPF",
-            Self::Xpt => "XPT",
-            Self::Xsu => "XSU",
-            Self::Xts => "XTS",
-            Self::Xua => "XUA",
-            Self::Xxx => "XXX",
-            Self::Yer => "YER",
-            Self::Zar => "ZAR",
-            Self::Zmw => "ZMW",
-            Self::Zwl => "ZWL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for MoneyDtoCurrencyCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNDEFINED" => Self::Undefined,
-            "AED" => Self::Aed,
-            "AFN" => Self::Afn,
-            "ALL" => Self::All,
-            "AMD" => Self::Amd,
-            "ANG" => Self::Ang,
-            "AOA" => Self::Aoa,
-            "ARS" => Self::Ars,
-            "AUD" => Self::Aud,
-            "AWG" => Self::Awg,
-            "AZN" => Self::Azn,
-            "BAM" => Self::Bam,
-            "BBD" => Self::Bbd,
-            "BDT" => Self::Bdt,
-            "BGN" => Self::Bgn,
-            "BHD" => Self::Bhd,
-            "BIF" => Self::Bif,
-            "BMD" => Self::Bmd,
-            "BND" => Self::Bnd,
-            "BOB" => Self::Bob,
-            "BOV" => Self::Bov,
-            "BRL" => Self::Brl,
-            "BSD" => Self::Bsd,
-            "BTN" => Self::Btn,
-            "BWP" => Self::Bwp,
-            "BYN" => Self::Byn,
-            "BYR" => Self::Byr,
-            "BZD" => Self::Bzd,
-            "CAD" => Self::Cad,
-            "CDF" => Self::Cdf,
-            "CHE" => Self::Che,
-            "CHF" => Self::Chf,
-            "CHW" => Self::Chw,
-            "CLF" => Self::Clf,
-            "CLP" => Self::Clp,
-            "CNY" => Self::Cny,
-            "COP" => Self::Cop,
-            "COU" => Self::Cou,
-            "CRC" => Self::Crc,
-            "CUC" => Self::Cuc,
-            "CUP" => Self::Cup,
-            "CVE" => Self::Cve,
-            "CZK" => Self::Czk,
-            "DJF" => Self::Djf,
-            "DKK" => Self::Dkk,
-            "DOP" => Self::Dop,
-            "DZD" => Self::Dzd,
-            "EGP" => Self::Egp,
-            "ERN" => Self::Ern,
-            "ETB" => Self::Etb,
-            "EUR" => Self::Eur,
-            "FJD" => Self::Fjd,
-            "FKP" => Self::Fkp,
-            "GBP" => Self::Gbp,
-            "GEL" => Self::Gel,
-            "GHS" => Self::Ghs,
-            "GIP" => Self::Gip,
-            "GMD" => Self::Gmd,
-            "GNF" => Self::Gnf,
-            "GTQ" => Self::Gtq,
-            "GYD" => Self::Gyd,
-            "HKD" => Self::Hkd,
-            "HNL" => Self::Hnl,
-            "HRK" => Self::Hrk,
-            "HTG" => Self::Htg,
-            "HUF" => Self::Huf,
-            "IDR" => Self::Idr,
-            "ILS" => Self::Ils,
-            "INR" => Self::Inr,
-            "IQD" => Self::Iqd,
-            "IRR" => Self::Irr,
-            "ISK" => Self::Isk,
-            "JMD" => Self::Jmd,
-            "JOD" => Self::Jod,
-            "JPY" => Self::Jpy,
-            "KES" => Self::Kes,
-            "KGS" => Self::Kgs,
-            "KHR" => Self::Khr,
-            "KMF" => Self::Kmf,
-            "KPW" => Self::Kpw,
-            "KRW" => Self::Krw,
-            "KWD" => Self::Kwd,
-            "KYD" => Self::Kyd,
-            "KZT" => Self::Kzt,
-            "LAK" => Self::Lak,
-            "LBP" => Self::Lbp,
-            "LKR" => Self::Lkr,
-            "LRD" => Self::Lrd,
-            "LSL" => Self::Lsl,
-            "LTL" => Self::Ltl,
-            "LYD" => Self::Lyd,
-            "MAD" => Self::Mad,
-            "MDL" => Self::Mdl,
-            "MGA" => Self::Mga,
-            "MKD" => Self::Mkd,
-            "MMK" => Self::Mmk,
-            "MNT" => Self::Mnt,
-            "MOP" => Self::Mop,
-            "MRO" => Self::Mro,
-            "MRU" => Self::Mru,
-            "MUR" => Self::Mur,
-            "MVR" => Self::Mvr,
-            "MWK" => Self::Mwk,
-            "MXN" => Self::Mxn,
-            "MXV" => Self::Mxv,
-            "MYR" => Self::Myr,
-            "MZN" => Self::Mzn,
-            "NAD" => Self::Nad,
-            "NGN" => Self::Ngn,
-            "NIO" => Self::Nio,
-            "NOK" => Self::Nok,
-            "NPR" => Self::Npr,
-            "NZD" => Self::Nzd,
-            "OMR" => Self::Omr,
-            "PAB" => Self::Pab,
-            "PEN" => Self::Pen,
-            "PGK" => Self::Pgk,
-            "PHP" => Self::Php,
-            "PKR" => Self::Pkr,
-            "PLN" => Self::Pln,
-            "PYG" => Self::Pyg,
-            "QAR" => Self::Qar,
-            "RON" => Self::Ron,
-            "RSD" => Self::Rsd,
-            "RUB" => Self::Rub,
-            "RUR" => Self::Rur,
-            "RWF" => Self::Rwf,
-            "SAR" => Self::Sar,
-            "SBD" => Self::Sbd,
-            "SCR" => Self::Scr,
-            "SDG" => Self::Sdg,
-            "SEK" => Self::Sek,
-            "SGD" => Self::Sgd,
-            "SHP" => Self::Shp,
-            "SLL" => Self::Sll,
-            "SOS" => Self::Sos,
-            "SRD" => Self::Srd,
-            "SSP" => Self::Ssp,
-            "STD" => Self::Std,
-            "STN" => Self::Stn,
-            "SVC" => Self::Svc,
-            "SYP" => Self::Syp,
-            "SZL" => Self::Szl,
-            "THB" => Self::Thb,
-            "TJS" => Self::Tjs,
-            "TMT" => Self::Tmt,
-            "TND" => Self::Tnd,
-            "TOP" => Self::Top,
-            "TRY" => Self::Try,
-            "TTD" => Self::Ttd,
-            "TWD" => Self::Twd,
-            "TZS" => Self::Tzs,
-            "UAH" => Self::Uah,
-            "UGX" => Self::Ugx,
-            "USD" => Self::Usd,
-            "USN" => Self::Usn,
-            "USS" => Self::Uss,
-            "UYI" => Self::Uyi,
-            "UYU" => Self::Uyu,
-            "UZS" => Self::Uzs,
-            "VEF" => Self::Vef,
-            "VES" => Self::Ves,
-            "VND" => Self::Vnd,
-            "VUV" => Self::Vuv,
-            "WST" => Self::Wst,
-            "XAF" => Self::Xaf,
-            "XAG" => Self::Xag,
-            "XAU" => Self::Xau,
-            "XBA" => Self::Xba,
-            "XBB" => Self::Xbb,
-            "XBC" => Self::Xbc,
-            "XBD" => Self::Xbd,
-            "XCD" => Self::Xcd,
-            "XDR" => Self::Xdr,
-            "XOF" => Self::Xof,
-            "XPD" => Self::Xpd,
-            "XPF" => Self::Xpf,
-            "XPT" => Self::Xpt,
-            "XSU" => Self::Xsu,
-            "XTS" => Self::Xts,
-            "XUA" => Self::Xua,
-            "XXX" => Self::Xxx,
-            "YER" => Self::Yer,
-            "ZAR" => Self::Zar,
-            "ZMW" => Self::Zmw,
-            "ZWL" => Self::Zwl,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Undefined,
+        Self::Aed,
+        Self::Afn,
+        Self::All,
+        Self::Amd,
+        Self::Ang,
+        Self::Aoa,
+        Self::Ars,
+        Self::Aud,
+        Self::Awg,
+        Self::Azn,
+        Self::Bam,
+        Self::Bbd,
+        Self::Bdt,
+        Self::Bgn,
+        Self::Bhd,
+        Self::Bif,
+        Self::Bmd,
+        Self::Bnd,
+        Self::Bob,
+        Self::Bov,
+        Self::Brl,
+        Self::Bsd,
+        Self::Btn,
+        Self::Bwp,
+        Self::Byn,
+        Self::Byr,
+        Self::Bzd,
+        Self::Cad,
+        Self::Cdf,
+        Self::Che,
+        Self::Chf,
+        Self::Chw,
+        Self::Clf,
+        Self::Clp,
+        Self::Cny,
+        Self::Cop,
+        Self::Cou,
+        Self::Crc,
+        Self::Cuc,
+        Self::Cup,
+        Self::Cve,
+        Self::Czk,
+        Self::Djf,
+        Self::Dkk,
+        Self::Dop,
+        Self::Dzd,
+        Self::Egp,
+        Self::Ern,
+        Self::Etb,
+        Self::Eur,
+        Self::Fjd,
+        Self::Fkp,
+        Self::Gbp,
+        Self::Gel,
+        Self::Ghs,
+        Self::Gip,
+        Self::Gmd,
+        Self::Gnf,
+        Self::Gtq,
+        Self::Gyd,
+        Self::Hkd,
+        Self::Hnl,
+        Self::Hrk,
+        Self::Htg,
+        Self::Huf,
+        Self::Idr,
+        Self::Ils,
+        Self::Inr,
+        Self::Iqd,
+        Self::Irr,
+        Self::Isk,
+        Self::Jmd,
+        Self::Jod,
+        Self::Jpy,
+        Self::Kes,
+        Self::Kgs,
+        Self::Khr,
+        Self::Kmf,
+        Self::Kpw,
+        Self::Krw,
+        Self::Kwd,
+        Self::Kyd,
+        Self::Kzt,
+        Self::Lak,
+        Self::Lbp,
+        Self::Lkr,
+        Self::Lrd,
+        Self::Lsl,
+        Self::Ltl,
+        Self::Lyd,
+        Self::Mad,
+        Self::Mdl,
+        Self::Mga,
+        Self::Mkd,
+        Self::Mmk,
+        Self::Mnt,
+        Self::Mop,
+        Self::Mro,
+        Self::Mru,
+        Self::Mur,
+        Self::Mvr,
+        Self::Mwk,
+        Self::Mxn,
+        Self::Mxv,
+        Self::Myr,
+        Self::Mzn,
+        Self::Nad,
+        Self::Ngn,
+        Self::Nio,
+        Self::Nok,
+        Self::Npr,
+        Self::Nzd,
+        Self::Omr,
+        Self::Pab,
+        Self::Pen,
+        Self::Pgk,
+        Self::Php,
+        Self::Pkr,
+        Self::Pln,
+        Self::Pyg,
+        Self::Qar,
+        Self::Ron,
+        Self::Rsd,
+        Self::Rub,
+        Self::Rur,
+        Self::Rwf,
+        Self::Sar,
+        Self::Sbd,
+        Self::Scr,
+        Self::Sdg,
+        Self::Sek,
+        Self::Sgd,
+        Self::Shp,
+        Self::Sll,
+        Self::Sos,
+        Self::Srd,
+        Self::Ssp,
+        Self::Std,
+        Self::Stn,
+        Self::Svc,
+        Self::Syp,
+        Self::Szl,
+        Self::Thb,
+        Self::Tjs,
+        Self::Tmt,
+        Self::Tnd,
+        Self::Top,
+        Self::Try,
+        Self::Ttd,
+        Self::Twd,
+        Self::Tzs,
+        Self::Uah,
+        Self::Ugx,
+        Self::Usd,
+        Self::Usn,
+        Self::Uss,
+        Self::Uyi,
+        Self::Uyu,
+        Self::Uzs,
+        Self::Vef,
+        Self::Ves,
+        Self::Vnd,
+        Self::Vuv,
+        Self::Wst,
+        Self::Xaf,
+        Self::Xag,
+        Self::Xau,
+        Self::Xba,
+        Self::Xbb,
+        Self::Xbc,
+        Self::Xbd,
+        Self::Xcd,
+        Self::Xdr,
+        Self::Xof,
+        Self::Xpd,
+        Self::Xpf,
+        Self::Xpt,
+        Self::Xsu,
+        Self::Xts,
+        Self::Xua,
+        Self::Xxx,
+        Self::Yer,
+        Self::Zar,
+        Self::Zmw,
+        Self::Zwl,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26329,7 +23350,7 @@ impl std::str::FromStr for MoneyDtoCurrencyCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26570,26 +23591,25 @@ impl PaymentInstrumentDtoPaymentInstrumentInvalidReason {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Chargeback => "CHARGEBACK",
-            Self::RecurringTokenDisabled => "RECURRING_TOKEN_DISABLED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CHARGEBACK" => Self::Chargeback,
-            "RECURRING_TOKEN_DISABLED" => Self::RecurringTokenDisabled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Chargeback, Self::RecurringTokenDisabled];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26600,7 +23620,7 @@ impl std::str::FromStr for PaymentInstrumentDtoPaymentInstrumentInvalidReason {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26655,28 +23675,29 @@ impl PaymentInstrumentDtoPaymentInstrumentStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::WaitingForConfirmation => "WAITING_FOR_CONFIRMATION",
-            Self::Confirmed => "CONFIRMED",
-            Self::Invalid => "INVALID",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WAITING_FOR_CONFIRMATION" => Self::WaitingForConfirmation,
-            "CONFIRMED" => Self::Confirmed,
-            "INVALID" => Self::Invalid,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::WaitingForConfirmation,
+        Self::Confirmed,
+        Self::Invalid,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26687,7 +23708,7 @@ impl std::str::FromStr for PaymentInstrumentDtoPaymentInstrumentStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26757,44 +23778,37 @@ impl PaymentInstrumentDtoPaymentInstrumentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Paypal => "PAYPAL",
-            Self::Terminal => "TERMINAL",
-            Self::ApplePay => "APPLE_PAY",
-            Self::GooglePay => "GOOGLE_PAY",
-            Self::SamsungPay => "SAMSUNG_PAY",
-            Self::Bancontact => "BANCONTACT",
-            Self::Ideal => "IDEAL",
-            Self::Sepa => "SEPA",
-            Self::Twint => "TWINT",
-            Self::Bacs => "BACS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for PaymentInstrumentDtoPaymentInstrumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CREDIT_CARD" => Self::CreditCard,
-            "PAYPAL" => Self::Paypal,
-            "TERMINAL" => Self::Terminal,
-            "APPLE_PAY" => Self::ApplePay,
-            "GOOGLE_PAY" => Self::GooglePay,
-            "SAMSUNG_PAY" => Self::SamsungPay,
-            "BANCONTACT" => Self::Bancontact,
-            "IDEAL" => Self::Ideal,
-            "SEPA" => Self::Sepa,
-            "TWINT" => Self::Twint,
-            "BACS" => Self::Bacs,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::CreditCard,
+        Self::Paypal,
+        Self::Terminal,
+        Self::ApplePay,
+        Self::GooglePay,
+        Self::SamsungPay,
+        Self::Bancontact,
+        Self::Ideal,
+        Self::Sepa,
+        Self::Twint,
+        Self::Bacs,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26805,7 +23819,7 @@ impl std::str::FromStr for PaymentInstrumentDtoPaymentInstrumentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26967,34 +23981,32 @@ impl PublicApiDocumentIdentificationDtoDocumentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdCard => "ID_CARD",
-            Self::Passport => "PASSPORT",
-            Self::DriversLicence => "DRIVERS_LICENCE",
-            Self::ResidencePermit => "RESIDENCE_PERMIT",
-            Self::NationalIdNumber => "NATIONAL_ID_NUMBER",
-            Self::Others => "OTHERS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contract-voucher", feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for PublicApiDocumentIdentificationDtoDocumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ID_CARD" => Self::IdCard,
-            "PASSPORT" => Self::Passport,
-            "DRIVERS_LICENCE" => Self::DriversLicence,
-            "RESIDENCE_PERMIT" => Self::ResidencePermit,
-            "NATIONAL_ID_NUMBER" => Self::NationalIdNumber,
-            "OTHERS" => Self::Others,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::IdCard,
+        Self::Passport,
+        Self::DriversLicence,
+        Self::ResidencePermit,
+        Self::NationalIdNumber,
+        Self::Others,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27005,7 +24017,7 @@ impl std::str::FromStr for PublicApiDocumentIdentificationDtoDocumentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27256,28 +24268,29 @@ impl PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relative => "RELATIVE",
-            Self::Absolute => "ABSOLUTE",
-            Self::BasicAmount => "BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RELATIVE" => Self::Relative,
-            "ABSOLUTE" => Self::Absolute,
-            "BASIC_AMOUNT" => Self::BasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Relative,
+        Self::Absolute,
+        Self::BasicAmount,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27288,7 +24301,7 @@ impl std::str::FromStr for PublicApiTermAdjustmentRuleDtoChargeAdjustmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27344,28 +24357,29 @@ impl PublicApiTermAdjustmentRuleDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Raise => "RAISE",
-            Self::Reduction => "REDUCTION",
-            Self::NewBasicAmount => "NEW_BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for PublicApiTermAdjustmentRuleDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RAISE" => Self::Raise,
-            "REDUCTION" => Self::Reduction,
-            "NEW_BASIC_AMOUNT" => Self::NewBasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Raise,
+        Self::Reduction,
+        Self::NewBasicAmount,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27376,7 +24390,7 @@ impl std::str::FromStr for PublicApiTermAdjustmentRuleDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27508,24 +24522,25 @@ impl SepaPaymentInstrumentDtoProvider {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Adyen => "ADYEN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for SepaPaymentInstrumentDtoProvider {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ADYEN" => Self::Adyen,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Adyen];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27536,7 +24551,7 @@ impl std::str::FromStr for SepaPaymentInstrumentDtoProvider {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27672,36 +24687,33 @@ impl StudioAvailabilityDtoDayOfWeekFrom {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for StudioAvailabilityDtoDayOfWeekFrom {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27712,7 +24724,7 @@ impl std::str::FromStr for StudioAvailabilityDtoDayOfWeekFrom {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27774,36 +24786,33 @@ impl StudioAvailabilityDtoDayOfWeekTo {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for StudioAvailabilityDtoDayOfWeekTo {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27814,7 +24823,7 @@ impl std::str::FromStr for StudioAvailabilityDtoDayOfWeekTo {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28011,36 +25020,33 @@ impl TaxIdValidationResultDtoErrorsItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidTaxId => "INVALID_TAX_ID",
-            Self::MissingLastname => "MISSING_LASTNAME",
-            Self::MissingFirstname => "MISSING_FIRSTNAME",
-            Self::MissingGender => "MISSING_GENDER",
-            Self::UnsupportedGender => "UNSUPPORTED_GENDER",
-            Self::MissingDateOfBirth => "MISSING_DATE_OF_BIRTH",
-            Self::MissingPlaceOrCountryOfBirth => "MISSING_PLACE_OR_COUNTRY_OF_BIRTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "validation")]
 impl rt::StringEnum for TaxIdValidationResultDtoErrorsItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INVALID_TAX_ID" => Self::InvalidTaxId,
-            "MISSING_LASTNAME" => Self::MissingLastname,
-            "MISSING_FIRSTNAME" => Self::MissingFirstname,
-            "MISSING_GENDER" => Self::MissingGender,
-            "UNSUPPORTED_GENDER" => Self::UnsupportedGender,
-            "MISSING_DATE_OF_BIRTH" => Self::MissingDateOfBirth,
-            "MISSING_PLACE_OR_COUNTRY_OF_BIRTH" => Self::MissingPlaceOrCountryOfBirth,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::InvalidTaxId,
+        Self::MissingLastname,
+        Self::MissingFirstname,
+        Self::MissingGender,
+        Self::UnsupportedGender,
+        Self::MissingDateOfBirth,
+        Self::MissingPlaceOrCountryOfBirth,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28051,7 +25057,7 @@ impl std::str::FromStr for TaxIdValidationResultDtoErrorsItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28151,26 +25157,25 @@ impl TenantDtoTenantBusinessType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::SmallBusiness => "SMALL_BUSINESS",
-            Self::GlobalEnterprise => "GLOBAL_ENTERPRISE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "tenant")]
 impl rt::StringEnum for TenantDtoTenantBusinessType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SMALL_BUSINESS" => Self::SmallBusiness,
-            "GLOBAL_ENTERPRISE" => Self::GlobalEnterprise,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::SmallBusiness, Self::GlobalEnterprise];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28181,7 +25186,7 @@ impl std::str::FromStr for TenantDtoTenantBusinessType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28235,28 +25240,29 @@ impl TenantDtoTenantMultiBrandType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Magicline => "MAGICLINE",
-            Self::PerfectGym => "PERFECT_GYM",
-            Self::PerfectLeisure => "PERFECT_LEISURE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "tenant")]
 impl rt::StringEnum for TenantDtoTenantMultiBrandType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MAGICLINE" => Self::Magicline,
-            "PERFECT_GYM" => Self::PerfectGym,
-            "PERFECT_LEISURE" => Self::PerfectLeisure,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Magicline,
+        Self::PerfectGym,
+        Self::PerfectLeisure,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28267,7 +25273,7 @@ impl std::str::FromStr for TenantDtoTenantMultiBrandType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28339,46 +25345,38 @@ impl TenantDtoTenantUsageType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Blueprint => "BLUEPRINT",
-            Self::DemoPool => "DEMO_POOL",
-            Self::Demo => "DEMO",
-            Self::EmptyPool => "EMPTY_POOL",
-            Self::Empty => "EMPTY",
-            Self::Internal => "INTERNAL",
-            Self::Partner => "PARTNER",
-            Self::Production => "PRODUCTION",
-            Self::Test => "TEST",
-            Self::Training => "TRAINING",
-            Self::SandboxBlueprint => "SANDBOX_BLUEPRINT",
-            Self::SandboxPool => "SANDBOX_POOL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "tenant")]
 impl rt::StringEnum for TenantDtoTenantUsageType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BLUEPRINT" => Self::Blueprint,
-            "DEMO_POOL" => Self::DemoPool,
-            "DEMO" => Self::Demo,
-            "EMPTY_POOL" => Self::EmptyPool,
-            "EMPTY" => Self::Empty,
-            "INTERNAL" => Self::Internal,
-            "PARTNER" => Self::Partner,
-            "PRODUCTION" => Self::Production,
-            "TEST" => Self::Test,
-            "TRAINING" => Self::Training,
-            "SANDBOX_BLUEPRINT" => Self::SandboxBlueprint,
-            "SANDBOX_POOL" => Self::SandboxPool,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Blueprint,
+        Self::DemoPool,
+        Self::Demo,
+        Self::EmptyPool,
+        Self::Empty,
+        Self::Internal,
+        Self::Partner,
+        Self::Production,
+        Self::Test,
+        Self::Training,
+        Self::SandboxBlueprint,
+        Self::SandboxPool,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28389,7 +25387,7 @@ impl std::str::FromStr for TenantDtoTenantUsageType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28466,30 +25464,25 @@ impl TermDtoTermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "contracts", feature = "previews"))]
 impl rt::StringEnum for TermDtoTermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28500,7 +25493,7 @@ impl std::str::FromStr for TermDtoTermUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28607,28 +25600,29 @@ impl TermInformationDtoExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "contracts")]
 impl rt::StringEnum for TermInformationDtoExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::TermExtension,
+        Self::SubsequentRateDetail,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28639,7 +25633,7 @@ impl std::str::FromStr for TermInformationDtoExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28791,28 +25785,25 @@ impl TokenizationStateDtoState {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Initiate => "INITIATE",
-            Self::Failure => "FAILURE",
-            Self::Complete => "COMPLETE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "credit-card-tokenization")]
 impl rt::StringEnum for TokenizationStateDtoState {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INITIATE" => Self::Initiate,
-            "FAILURE" => Self::Failure,
-            "COMPLETE" => Self::Complete,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Initiate, Self::Failure, Self::Complete];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28823,7 +25814,7 @@ impl std::str::FromStr for TokenizationStateDtoState {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28956,28 +25947,25 @@ impl UtilizationItemDtoLevel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::High => "HIGH",
-            Self::Normal => "NORMAL",
-            Self::Low => "LOW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for UtilizationItemDtoLevel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "HIGH" => Self::High,
-            "NORMAL" => Self::Normal,
-            "LOW" => Self::Low,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::High, Self::Normal, Self::Low];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28988,7 +25976,7 @@ impl std::str::FromStr for UtilizationItemDtoLevel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 

@@ -83,27 +83,24 @@ impl CardNumberContentFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Decimal => "DECIMAL",
-            Self::HexMsb => "HEX_MSB",
-            Self::HexLsb => "HEX_LSB",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 impl rt::StringEnum for CardNumberContentFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DECIMAL" => Self::Decimal,
-            "HEX_MSB" => Self::HexMsb,
-            "HEX_LSB" => Self::HexLsb,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Decimal, Self::HexMsb, Self::HexLsb];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -113,7 +110,7 @@ impl std::str::FromStr for CardNumberContentFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 

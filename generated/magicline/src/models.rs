@@ -77,30 +77,30 @@ impl AccessMediumDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CardNumber => "CARD_NUMBER",
-            Self::Pin => "PIN",
-            Self::Barcode => "BARCODE",
-            Self::WalletPass => "WALLET_PASS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for AccessMediumDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CARD_NUMBER" => Self::CardNumber,
-            "PIN" => Self::Pin,
-            "BARCODE" => Self::Barcode,
-            "WALLET_PASS" => Self::WalletPass,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::CardNumber,
+        Self::Pin,
+        Self::Barcode,
+        Self::WalletPass,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -111,7 +111,7 @@ impl std::str::FromStr for AccessMediumDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -311,34 +311,32 @@ impl AccountPreviewItemChargeType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::MembershipCharge => "MEMBERSHIP_CHARGE",
-            Self::BonusPeriodCharge => "BONUS_PERIOD_CHARGE",
-            Self::ContractIdlePeriodCharge => "CONTRACT_IDLE_PERIOD_CHARGE",
-            Self::IdlePeriodCharge => "IDLE_PERIOD_CHARGE",
-            Self::TrialPeriodCharge => "TRIAL_PERIOD_CHARGE",
-            Self::FlatFee => "FLAT_FEE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AccountPreviewItemChargeType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBERSHIP_CHARGE" => Self::MembershipCharge,
-            "BONUS_PERIOD_CHARGE" => Self::BonusPeriodCharge,
-            "CONTRACT_IDLE_PERIOD_CHARGE" => Self::ContractIdlePeriodCharge,
-            "IDLE_PERIOD_CHARGE" => Self::IdlePeriodCharge,
-            "TRIAL_PERIOD_CHARGE" => Self::TrialPeriodCharge,
-            "FLAT_FEE" => Self::FlatFee,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::MembershipCharge,
+        Self::BonusPeriodCharge,
+        Self::ContractIdlePeriodCharge,
+        Self::IdlePeriodCharge,
+        Self::TrialPeriodCharge,
+        Self::FlatFee,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -349,7 +347,7 @@ impl std::str::FromStr for AccountPreviewItemChargeType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -504,32 +502,31 @@ impl AdditionalInformationFieldType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "BOOLEAN",
-            Self::Date => "DATE",
-            Self::List => "LIST",
-            Self::Numeric => "NUMERIC",
-            Self::Text => "TEXT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for AdditionalInformationFieldType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOLEAN" => Self::Boolean,
-            "DATE" => Self::Date,
-            "LIST" => Self::List,
-            "NUMERIC" => Self::Numeric,
-            "TEXT" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Boolean,
+        Self::Date,
+        Self::List,
+        Self::Numeric,
+        Self::Text,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -540,7 +537,7 @@ impl std::str::FromStr for AdditionalInformationFieldType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -779,28 +776,29 @@ impl AdditionalModuleContractCancelationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "CANCELED",
-            Self::PendingVerification => "PENDING_VERIFICATION",
-            Self::PendingWithdrawalVerification => "PENDING_WITHDRAWAL_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleContractCancelationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CANCELED" => Self::Canceled,
-            "PENDING_VERIFICATION" => Self::PendingVerification,
-            "PENDING_WITHDRAWAL_VERIFICATION" => Self::PendingWithdrawalVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Canceled,
+        Self::PendingVerification,
+        Self::PendingWithdrawalVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -811,7 +809,7 @@ impl std::str::FromStr for AdditionalModuleContractCancelationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1142,26 +1140,25 @@ impl AdditionalModuleExtensionExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::New => "NEW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleExtensionExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TERM_EXTENSION" => Self::TermExtension,
-            "NEW" => Self::New,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::TermExtension, Self::New];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1172,7 +1169,7 @@ impl std::str::FromStr for AdditionalModuleExtensionExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1313,46 +1310,38 @@ impl AdditionalModuleMonthDayToPriceMonthDayMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleMonthDayToPriceMonthDayMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1363,7 +1352,7 @@ impl std::str::FromStr for AdditionalModuleMonthDayToPriceMonthDayMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1506,32 +1495,31 @@ impl AdditionalModulePaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "FREE",
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModulePaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FREE" => Self::Free,
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Free,
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1542,7 +1530,7 @@ impl std::str::FromStr for AdditionalModulePaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1654,50 +1642,32 @@ impl AdditionalModuleValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::AdditionalModuleContractAlreadyPurchased => {
-                "ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED"
-            }
-            Self::AdditionalModuleContractInvalidStatus => {
-                "ADDITIONAL_MODULE_CONTRACT_INVALID_STATUS"
-            }
-            Self::AdditionalModuleNotFound => "ADDITIONAL_MODULE_NOT_FOUND",
-            Self::AdditionalModuleNotOnlinePurchasable => {
-                "ADDITIONAL_MODULE_NOT_ONLINE_PURCHASABLE"
-            }
-            Self::AdditionalModuleTrialPeriodNotBookable => {
-                "ADDITIONAL_MODULE_TRIAL_PERIOD_NOT_BOOKABLE"
-            }
-            Self::AdditionalModulePurchasable => "ADDITIONAL_MODULE_PURCHASABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for AdditionalModuleValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED" => {
-                Self::AdditionalModuleContractAlreadyPurchased
-            }
-            "ADDITIONAL_MODULE_CONTRACT_INVALID_STATUS" => {
-                Self::AdditionalModuleContractInvalidStatus
-            }
-            "ADDITIONAL_MODULE_NOT_FOUND" => Self::AdditionalModuleNotFound,
-            "ADDITIONAL_MODULE_NOT_ONLINE_PURCHASABLE" => {
-                Self::AdditionalModuleNotOnlinePurchasable
-            }
-            "ADDITIONAL_MODULE_TRIAL_PERIOD_NOT_BOOKABLE" => {
-                Self::AdditionalModuleTrialPeriodNotBookable
-            }
-            "ADDITIONAL_MODULE_PURCHASABLE" => Self::AdditionalModulePurchasable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::AdditionalModuleContractAlreadyPurchased,
+        Self::AdditionalModuleContractInvalidStatus,
+        Self::AdditionalModuleNotFound,
+        Self::AdditionalModuleNotOnlinePurchasable,
+        Self::AdditionalModuleTrialPeriodNotBookable,
+        Self::AdditionalModulePurchasable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1708,7 +1678,7 @@ impl std::str::FromStr for AdditionalModuleValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -1847,26 +1817,25 @@ impl AddressStatusType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Valid => "VALID",
-            Self::Invalid => "INVALID",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for AddressStatusType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "VALID" => Self::Valid,
-            "INVALID" => Self::Invalid,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Valid, Self::Invalid];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -1877,7 +1846,7 @@ impl std::str::FromStr for AddressStatusType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2268,28 +2237,29 @@ impl AmendableAddressDataStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for AmendableAddressDataStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2300,7 +2270,7 @@ impl std::str::FromStr for AmendableAddressDataStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2449,28 +2419,29 @@ impl AmendableContactDataStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for AmendableContactDataStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2481,7 +2452,7 @@ impl std::str::FromStr for AmendableContactDataStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2625,28 +2596,25 @@ impl AmendableMasterDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for AmendableMasterDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2657,7 +2625,7 @@ impl std::str::FromStr for AmendableMasterDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2715,28 +2683,29 @@ impl AmendableMasterDataStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for AmendableMasterDataStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2747,7 +2716,7 @@ impl std::str::FromStr for AmendableMasterDataStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2801,28 +2770,25 @@ impl AmendableMasterDataTitle {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Dr => "DR",
-            Self::Prof => "PROF",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for AmendableMasterDataTitle {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DR" => Self::Dr,
-            "PROF" => Self::Prof,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -2833,7 +2799,7 @@ impl std::str::FromStr for AmendableMasterDataTitle {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -2982,28 +2948,29 @@ impl AmendablePaymentDataStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for AmendablePaymentDataStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3014,7 +2981,7 @@ impl std::str::FromStr for AmendablePaymentDataStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3247,28 +3214,25 @@ impl AppointmentBookingResultAppointmentStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Planned => "PLANNED",
-            Self::Canceled => "CANCELED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultAppointmentStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PLANNED" => Self::Planned,
-            "CANCELED" => Self::Canceled,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Planned, Self::Canceled, Self::Completed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3279,7 +3243,7 @@ impl std::str::FromStr for AppointmentBookingResultAppointmentStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3337,28 +3301,29 @@ impl AppointmentBookingResultBookingStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Booked => "BOOKED",
-            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultBookingStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOKED" => Self::Booked,
-            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
-            "CANCELED" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Booked,
+        Self::BookedWithConfirmationRequired,
+        Self::Canceled,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3369,7 +3334,7 @@ impl std::str::FromStr for AppointmentBookingResultBookingStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3427,28 +3392,29 @@ impl AppointmentBookingResultParticipantStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Participating => "PARTICIPATING",
-            Self::NotParticipating => "NOT_PARTICIPATING",
-            Self::Unset => "UNSET",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingResultParticipantStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PARTICIPATING" => Self::Participating,
-            "NOT_PARTICIPATING" => Self::NotParticipating,
-            "UNSET" => Self::Unset,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Participating,
+        Self::NotParticipating,
+        Self::Unset,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3459,7 +3425,7 @@ impl std::str::FromStr for AppointmentBookingResultParticipantStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3651,28 +3617,25 @@ impl AppointmentBookingResultWithCustomerIdAppointmentStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Planned => "PLANNED",
-            Self::Canceled => "CANCELED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdAppointmentStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PLANNED" => Self::Planned,
-            "CANCELED" => Self::Canceled,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Planned, Self::Canceled, Self::Completed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3683,7 +3646,7 @@ impl std::str::FromStr for AppointmentBookingResultWithCustomerIdAppointmentStat
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3742,28 +3705,29 @@ impl AppointmentBookingResultWithCustomerIdBookingStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Booked => "BOOKED",
-            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdBookingStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOKED" => Self::Booked,
-            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
-            "CANCELED" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Booked,
+        Self::BookedWithConfirmationRequired,
+        Self::Canceled,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3774,7 +3738,7 @@ impl std::str::FromStr for AppointmentBookingResultWithCustomerIdBookingStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3833,28 +3797,29 @@ impl AppointmentBookingResultWithCustomerIdParticipantStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Participating => "PARTICIPATING",
-            Self::NotParticipating => "NOT_PARTICIPATING",
-            Self::Unset => "UNSET",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "appointments")]
 impl rt::StringEnum for AppointmentBookingResultWithCustomerIdParticipantStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PARTICIPATING" => Self::Participating,
-            "NOT_PARTICIPATING" => Self::NotParticipating,
-            "UNSET" => Self::Unset,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Participating,
+        Self::NotParticipating,
+        Self::Unset,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -3865,7 +3830,7 @@ impl std::str::FromStr for AppointmentBookingResultWithCustomerIdParticipantStat
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -3979,66 +3944,40 @@ impl AppointmentBookingValidationResultValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PastStartDateTime => "PAST_START_DATE_TIME",
-            Self::EndDateTimeNotAfterStartDateTime => {
-                "END_DATE_TIME_NOT_AFTER_START_DATE_TIME"
-            }
-            Self::PeriodDoesNotMatch => "PERIOD_DOES_NOT_MATCH",
-            Self::CustomerInOtherBooking => "CUSTOMER_IN_OTHER_BOOKING",
-            Self::CustomerIdle => "CUSTOMER_IDLE",
-            Self::NoContingent => "NO_CONTINGENT",
-            Self::BookableAppointmentRestrictionsNotFulfilled => {
-                "BOOKABLE_APPOINTMENT_RESTRICTIONS_NOT_FULFILLED"
-            }
-            Self::BookingLimitReached => "BOOKING_LIMIT_REACHED",
-            Self::DateTimeBeforeEarliestBookingDateTime => {
-                "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME"
-            }
-            Self::DateTimeAfterLatestBookingDateTime => {
-                "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME"
-            }
-            Self::StudioClosed => "STUDIO_CLOSED",
-            Self::ResourceNotAvailable => "RESOURCE_NOT_AVAILABLE",
-            Self::NotAvailable => "NOT_AVAILABLE",
-            Self::Available => "AVAILABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "appointments", feature = "trial-offers"))]
 impl rt::StringEnum for AppointmentBookingValidationResultValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PAST_START_DATE_TIME" => Self::PastStartDateTime,
-            "END_DATE_TIME_NOT_AFTER_START_DATE_TIME" => {
-                Self::EndDateTimeNotAfterStartDateTime
-            }
-            "PERIOD_DOES_NOT_MATCH" => Self::PeriodDoesNotMatch,
-            "CUSTOMER_IN_OTHER_BOOKING" => Self::CustomerInOtherBooking,
-            "CUSTOMER_IDLE" => Self::CustomerIdle,
-            "NO_CONTINGENT" => Self::NoContingent,
-            "BOOKABLE_APPOINTMENT_RESTRICTIONS_NOT_FULFILLED" => {
-                Self::BookableAppointmentRestrictionsNotFulfilled
-            }
-            "BOOKING_LIMIT_REACHED" => Self::BookingLimitReached,
-            "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeBeforeEarliestBookingDateTime
-            }
-            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeAfterLatestBookingDateTime
-            }
-            "STUDIO_CLOSED" => Self::StudioClosed,
-            "RESOURCE_NOT_AVAILABLE" => Self::ResourceNotAvailable,
-            "NOT_AVAILABLE" => Self::NotAvailable,
-            "AVAILABLE" => Self::Available,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::PastStartDateTime,
+        Self::EndDateTimeNotAfterStartDateTime,
+        Self::PeriodDoesNotMatch,
+        Self::CustomerInOtherBooking,
+        Self::CustomerIdle,
+        Self::NoContingent,
+        Self::BookableAppointmentRestrictionsNotFulfilled,
+        Self::BookingLimitReached,
+        Self::DateTimeBeforeEarliestBookingDateTime,
+        Self::DateTimeAfterLatestBookingDateTime,
+        Self::StudioClosed,
+        Self::ResourceNotAvailable,
+        Self::NotAvailable,
+        Self::Available,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4049,7 +3988,7 @@ impl std::str::FromStr for AppointmentBookingValidationResultValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4188,36 +4127,33 @@ impl AvailabilityDayOfWeek {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "memberships", feature = "studios"))]
 impl rt::StringEnum for AvailabilityDayOfWeek {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4228,7 +4164,7 @@ impl std::str::FromStr for AvailabilityDayOfWeek {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4457,28 +4393,25 @@ impl BlockDtoLimitType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Limited => "LIMITED",
-            Self::Unlimited => "UNLIMITED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for BlockDtoLimitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DISABLED" => Self::Disabled,
-            "LIMITED" => Self::Limited,
-            "UNLIMITED" => Self::Unlimited,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Disabled, Self::Limited, Self::Unlimited];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4489,7 +4422,7 @@ impl std::str::FromStr for BlockDtoLimitType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4547,28 +4480,25 @@ impl BlockLimitType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Disabled => "DISABLED",
-            Self::Limited => "LIMITED",
-            Self::Unlimited => "UNLIMITED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for BlockLimitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DISABLED" => Self::Disabled,
-            "LIMITED" => Self::Limited,
-            "UNLIMITED" => Self::Unlimited,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Disabled, Self::Limited, Self::Unlimited];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4579,7 +4509,7 @@ impl std::str::FromStr for BlockLimitType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -4920,26 +4850,25 @@ impl BookingConfirmationResultStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Confirmed => "CONFIRMED",
-            Self::Expired => "EXPIRED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for BookingConfirmationResultStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONFIRMED" => Self::Confirmed,
-            "EXPIRED" => Self::Expired,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Confirmed, Self::Expired];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -4950,7 +4879,7 @@ impl std::str::FromStr for BookingConfirmationResultStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5155,28 +5084,25 @@ impl CardNumberFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Decimal => "DECIMAL",
-            Self::HexMsb => "HEX_MSB",
-            Self::HexLsb => "HEX_LSB",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CardNumberFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DECIMAL" => Self::Decimal,
-            "HEX_MSB" => Self::HexMsb,
-            "HEX_LSB" => Self::HexLsb,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Decimal, Self::HexMsb, Self::HexLsb];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5187,7 +5113,7 @@ impl std::str::FromStr for CardNumberFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5742,30 +5668,30 @@ impl ClassSlotBookingResultBookingStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Booked => "BOOKED",
-            Self::BookedWithConfirmationRequired => "BOOKED_WITH_CONFIRMATION_REQUIRED",
-            Self::WaitingList => "WAITING_LIST",
-            Self::Canceled => "CANCELED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultBookingStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOKED" => Self::Booked,
-            "BOOKED_WITH_CONFIRMATION_REQUIRED" => Self::BookedWithConfirmationRequired,
-            "WAITING_LIST" => Self::WaitingList,
-            "CANCELED" => Self::Canceled,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Booked,
+        Self::BookedWithConfirmationRequired,
+        Self::WaitingList,
+        Self::Canceled,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5776,7 +5702,7 @@ impl std::str::FromStr for ClassSlotBookingResultBookingStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5834,28 +5760,25 @@ impl ClassSlotBookingResultClassSlotStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Planned => "PLANNED",
-            Self::Canceled => "CANCELED",
-            Self::Completed => "COMPLETED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultClassSlotStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PLANNED" => Self::Planned,
-            "CANCELED" => Self::Canceled,
-            "COMPLETED" => Self::Completed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Planned, Self::Canceled, Self::Completed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5866,7 +5789,7 @@ impl std::str::FromStr for ClassSlotBookingResultClassSlotStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -5924,28 +5847,29 @@ impl ClassSlotBookingResultParticipantStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Participating => "PARTICIPATING",
-            Self::NotParticipating => "NOT_PARTICIPATING",
-            Self::Unset => "UNSET",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingResultParticipantStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PARTICIPATING" => Self::Participating,
-            "NOT_PARTICIPATING" => Self::NotParticipating,
-            "UNSET" => Self::Unset,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Participating,
+        Self::NotParticipating,
+        Self::Unset,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -5956,7 +5880,7 @@ impl std::str::FromStr for ClassSlotBookingResultParticipantStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6060,52 +5984,37 @@ impl ClassSlotBookingValidationResultValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Available => "AVAILABLE",
-            Self::NoContingent => "NO_CONTINGENT",
-            Self::BookingLimitReached => "BOOKING_LIMIT_REACHED",
-            Self::CustomerAlreadyBooked => "CUSTOMER_ALREADY_BOOKED",
-            Self::CustomerIdle => "CUSTOMER_IDLE",
-            Self::CustomerInOtherBooking => "CUSTOMER_IN_OTHER_BOOKING",
-            Self::DisplayOnly => "DISPLAY_ONLY",
-            Self::DateTimeBeforeEarliestBookingDateTime => {
-                "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME"
-            }
-            Self::DateTimeAfterLatestBookingDateTime => {
-                "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME"
-            }
-            Self::StudioClosed => "STUDIO_CLOSED",
-            Self::NotAvailable => "NOT_AVAILABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassSlotBookingValidationResultValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "AVAILABLE" => Self::Available,
-            "NO_CONTINGENT" => Self::NoContingent,
-            "BOOKING_LIMIT_REACHED" => Self::BookingLimitReached,
-            "CUSTOMER_ALREADY_BOOKED" => Self::CustomerAlreadyBooked,
-            "CUSTOMER_IDLE" => Self::CustomerIdle,
-            "CUSTOMER_IN_OTHER_BOOKING" => Self::CustomerInOtherBooking,
-            "DISPLAY_ONLY" => Self::DisplayOnly,
-            "DATE_TIME_BEFORE_EARLIEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeBeforeEarliestBookingDateTime
-            }
-            "DATE_TIME_AFTER_LATEST_BOOKING_DATE_TIME" => {
-                Self::DateTimeAfterLatestBookingDateTime
-            }
-            "STUDIO_CLOSED" => Self::StudioClosed,
-            "NOT_AVAILABLE" => Self::NotAvailable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Available,
+        Self::NoContingent,
+        Self::BookingLimitReached,
+        Self::CustomerAlreadyBooked,
+        Self::CustomerIdle,
+        Self::CustomerInOtherBooking,
+        Self::DisplayOnly,
+        Self::DateTimeBeforeEarliestBookingDateTime,
+        Self::DateTimeAfterLatestBookingDateTime,
+        Self::StudioClosed,
+        Self::NotAvailable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6116,7 +6025,7 @@ impl std::str::FromStr for ClassSlotBookingValidationResultValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6204,26 +6113,25 @@ impl ClassType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Studio => "STUDIO",
-            Self::Stream => "STREAM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for ClassType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STUDIO" => Self::Studio,
-            "STREAM" => Self::Stream,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Studio, Self::Stream];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6234,7 +6142,7 @@ impl std::str::FromStr for ClassType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6482,24 +6390,25 @@ impl ClosureOptionKey {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::WriteOffRemainingDebts => "WRITE_OFF_REMAINING_DEBTS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureOptionKey {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WRITE_OFF_REMAINING_DEBTS" => Self::WriteOffRemainingDebts,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::WriteOffRemainingDebts];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6510,7 +6419,7 @@ impl std::str::FromStr for ClosureOptionKey {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6664,72 +6573,41 @@ impl ClosureUpdateRejectionReason {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ClaimsAlreadyInCourt => "CLAIMS_ALREADY_IN_COURT",
-            Self::MissingCompensationBlockingDunningProcess => {
-                "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS"
-            }
-            Self::NoInformationAboutLegalRepresentative => {
-                "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE"
-            }
-            Self::NoCollectionAbroadPossible => "NO_COLLECTION_ABROAD_POSSIBLE",
-            Self::CollectingFromInheritNotPossible => {
-                "COLLECTING_FROM_INHERIT_NOT_POSSIBLE"
-            }
-            Self::ClaimsTimeBarredOrResidualDebtDischargeGranted => {
-                "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED"
-            }
-            Self::RemainingClaimBelowLimit => "REMAINING_CLAIM_BELOW_LIMIT",
-            Self::NotificationObligationsNotPossible => {
-                "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE"
-            }
-            Self::Fraud => "FRAUD",
-            Self::ConflictOfInterest => "CONFLICT_OF_INTEREST",
-            Self::WithdrawnByStudio => "WITHDRAWN_BY_STUDIO",
-            Self::NoProcessingAtAll => "NO_PROCESSING_AT_ALL",
-            Self::HardNegativesInDebtorRegister => "HARD_NEGATIVES_IN_DEBTOR_REGISTER",
-            Self::PostalDeliveryNotPossible => "POSTAL_DELIVERY_NOT_POSSIBLE",
-            Self::ClaimIncreaseImportedSystem => "CLAIM_INCREASE_IMPORTED_SYSTEM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureUpdateRejectionReason {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CLAIMS_ALREADY_IN_COURT" => Self::ClaimsAlreadyInCourt,
-            "MISSING_COMPENSATION_BLOCKING_DUNNING_PROCESS" => {
-                Self::MissingCompensationBlockingDunningProcess
-            }
-            "NO_INFORMATION_ABOUT_LEGAL_REPRESENTATIVE" => {
-                Self::NoInformationAboutLegalRepresentative
-            }
-            "NO_COLLECTION_ABROAD_POSSIBLE" => Self::NoCollectionAbroadPossible,
-            "COLLECTING_FROM_INHERIT_NOT_POSSIBLE" => {
-                Self::CollectingFromInheritNotPossible
-            }
-            "CLAIMS_TIME_BARRED_OR_RESIDUAL_DEBT_DISCHARGE_GRANTED" => {
-                Self::ClaimsTimeBarredOrResidualDebtDischargeGranted
-            }
-            "REMAINING_CLAIM_BELOW_LIMIT" => Self::RemainingClaimBelowLimit,
-            "NOTIFICATION_OBLIGATIONS_NOT_POSSIBLE" => {
-                Self::NotificationObligationsNotPossible
-            }
-            "FRAUD" => Self::Fraud,
-            "CONFLICT_OF_INTEREST" => Self::ConflictOfInterest,
-            "WITHDRAWN_BY_STUDIO" => Self::WithdrawnByStudio,
-            "NO_PROCESSING_AT_ALL" => Self::NoProcessingAtAll,
-            "HARD_NEGATIVES_IN_DEBTOR_REGISTER" => Self::HardNegativesInDebtorRegister,
-            "POSTAL_DELIVERY_NOT_POSSIBLE" => Self::PostalDeliveryNotPossible,
-            "CLAIM_INCREASE_IMPORTED_SYSTEM" => Self::ClaimIncreaseImportedSystem,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ClaimsAlreadyInCourt,
+        Self::MissingCompensationBlockingDunningProcess,
+        Self::NoInformationAboutLegalRepresentative,
+        Self::NoCollectionAbroadPossible,
+        Self::CollectingFromInheritNotPossible,
+        Self::ClaimsTimeBarredOrResidualDebtDischargeGranted,
+        Self::RemainingClaimBelowLimit,
+        Self::NotificationObligationsNotPossible,
+        Self::Fraud,
+        Self::ConflictOfInterest,
+        Self::WithdrawnByStudio,
+        Self::NoProcessingAtAll,
+        Self::HardNegativesInDebtorRegister,
+        Self::PostalDeliveryNotPossible,
+        Self::ClaimIncreaseImportedSystem,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6740,7 +6618,7 @@ impl std::str::FromStr for ClosureUpdateRejectionReason {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -6801,30 +6679,30 @@ impl ClosureUpdateType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Positive => "POSITIVE",
-            Self::Negative => "NEGATIVE",
-            Self::Reversal => "REVERSAL",
-            Self::Rejection => "REJECTION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ClosureUpdateType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POSITIVE" => Self::Positive,
-            "NEGATIVE" => Self::Negative,
-            "REVERSAL" => Self::Reversal,
-            "REJECTION" => Self::Rejection,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Positive,
+        Self::Negative,
+        Self::Reversal,
+        Self::Rejection,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -6835,7 +6713,7 @@ impl std::str::FromStr for ClosureUpdateType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7041,17 +6919,7 @@ impl CommunicationChannelWrapperCommunicationChannel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
@@ -7064,22 +6932,28 @@ impl CommunicationChannelWrapperCommunicationChannel {
     )
 )]
 impl rt::StringEnum for CommunicationChannelWrapperCommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7097,7 +6971,7 @@ impl std::str::FromStr for CommunicationChannelWrapperCommunicationChannel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7244,14 +7118,7 @@ impl CommunicationPreferenceMessageCategory {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contract => "CONTRACT",
-            Self::General => "GENERAL",
-            Self::Appointment => "APPOINTMENT",
-            Self::Newsletter => "NEWSLETTER",
-            Self::LoyaltyProgram => "LOYALTY_PROGRAM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
@@ -7264,19 +7131,25 @@ impl CommunicationPreferenceMessageCategory {
     )
 )]
 impl rt::StringEnum for CommunicationPreferenceMessageCategory {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT" => Self::Contract,
-            "GENERAL" => Self::General,
-            "APPOINTMENT" => Self::Appointment,
-            "NEWSLETTER" => Self::Newsletter,
-            "LOYALTY_PROGRAM" => Self::LoyaltyProgram,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Contract,
+        Self::General,
+        Self::Appointment,
+        Self::Newsletter,
+        Self::LoyaltyProgram,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7294,7 +7167,7 @@ impl std::str::FromStr for CommunicationPreferenceMessageCategory {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7484,38 +7357,34 @@ impl CommunicationThreadRequestCommunicationChannel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7526,7 +7395,7 @@ impl std::str::FromStr for CommunicationThreadRequestCommunicationChannel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7578,26 +7447,25 @@ impl CommunicationThreadRequestCommunicationDirection {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Incoming => "INCOMING",
-            Self::Outgoing => "OUTGOING",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationDirection {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INCOMING" => Self::Incoming,
-            "OUTGOING" => Self::Outgoing,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Incoming, Self::Outgoing];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7608,7 +7476,7 @@ impl std::str::FromStr for CommunicationThreadRequestCommunicationDirection {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7662,28 +7530,25 @@ impl CommunicationThreadRequestCommunicationThreadStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Ongoing => "ONGOING",
-            Self::Closed => "CLOSED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadRequestCommunicationThreadStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CREATED" => Self::Created,
-            "ONGOING" => Self::Ongoing,
-            "CLOSED" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Created, Self::Ongoing, Self::Closed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7694,7 +7559,7 @@ impl std::str::FromStr for CommunicationThreadRequestCommunicationThreadStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7895,38 +7760,34 @@ impl CommunicationThreadResponseCommunicationChannel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Letter => "LETTER",
-            Self::Email => "EMAIL",
-            Self::TextMessage => "TEXT_MESSAGE",
-            Self::Phone => "PHONE",
-            Self::Fax => "FAX",
-            Self::Conversation => "CONVERSATION",
-            Self::Chat => "CHAT",
-            Self::Other => "OTHER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationChannel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "LETTER" => Self::Letter,
-            "EMAIL" => Self::Email,
-            "TEXT_MESSAGE" => Self::TextMessage,
-            "PHONE" => Self::Phone,
-            "FAX" => Self::Fax,
-            "CONVERSATION" => Self::Conversation,
-            "CHAT" => Self::Chat,
-            "OTHER" => Self::Other,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Letter,
+        Self::Email,
+        Self::TextMessage,
+        Self::Phone,
+        Self::Fax,
+        Self::Conversation,
+        Self::Chat,
+        Self::Other,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -7937,7 +7798,7 @@ impl std::str::FromStr for CommunicationThreadResponseCommunicationChannel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -7989,26 +7850,25 @@ impl CommunicationThreadResponseCommunicationDirection {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Incoming => "INCOMING",
-            Self::Outgoing => "OUTGOING",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationDirection {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INCOMING" => Self::Incoming,
-            "OUTGOING" => Self::Outgoing,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Incoming, Self::Outgoing];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -8019,7 +7879,7 @@ impl std::str::FromStr for CommunicationThreadResponseCommunicationDirection {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -8073,28 +7933,25 @@ impl CommunicationThreadResponseCommunicationThreadStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Created => "CREATED",
-            Self::Ongoing => "ONGOING",
-            Self::Closed => "CLOSED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-communication")]
 impl rt::StringEnum for CommunicationThreadResponseCommunicationThreadStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CREATED" => Self::Created,
-            "ONGOING" => Self::Ongoing,
-            "CLOSED" => Self::Closed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Created, Self::Ongoing, Self::Closed];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -8105,7 +7962,7 @@ impl std::str::FromStr for CommunicationThreadResponseCommunicationThreadStatus 
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -8215,34 +8072,32 @@ impl ContactDetailsType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::TelPrivate => "TEL_PRIVATE",
-            Self::TelPrivateMobile => "TEL_PRIVATE_MOBILE",
-            Self::TelBusiness => "TEL_BUSINESS",
-            Self::TelBusinessMobile => "TEL_BUSINESS_MOBILE",
-            Self::Fax => "FAX",
-            Self::Email => "EMAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ContactDetailsType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TEL_PRIVATE" => Self::TelPrivate,
-            "TEL_PRIVATE_MOBILE" => Self::TelPrivateMobile,
-            "TEL_BUSINESS" => Self::TelBusiness,
-            "TEL_BUSINESS_MOBILE" => Self::TelBusinessMobile,
-            "FAX" => Self::Fax,
-            "EMAIL" => Self::Email,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::TelPrivate,
+        Self::TelPrivateMobile,
+        Self::TelBusiness,
+        Self::TelBusinessMobile,
+        Self::Fax,
+        Self::Email,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -8253,7 +8108,7 @@ impl std::str::FromStr for ContactDetailsType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -8366,42 +8221,36 @@ impl ContactStatusType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NoEmail => "NO_EMAIL",
-            Self::NotYetUsed => "NOT_YET_USED",
-            Self::ValidationInProgress => "VALIDATION_IN_PROGRESS",
-            Self::Valid => "VALID",
-            Self::ValidRead => "VALID_READ",
-            Self::Invalid => "INVALID",
-            Self::Warning => "WARNING",
-            Self::Refused => "REFUSED",
-            Self::RefusedFull => "REFUSED_FULL",
-            Self::RefusedVirus => "REFUSED_VIRUS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for ContactStatusType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NO_EMAIL" => Self::NoEmail,
-            "NOT_YET_USED" => Self::NotYetUsed,
-            "VALIDATION_IN_PROGRESS" => Self::ValidationInProgress,
-            "VALID" => Self::Valid,
-            "VALID_READ" => Self::ValidRead,
-            "INVALID" => Self::Invalid,
-            "WARNING" => Self::Warning,
-            "REFUSED" => Self::Refused,
-            "REFUSED_FULL" => Self::RefusedFull,
-            "REFUSED_VIRUS" => Self::RefusedVirus,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NoEmail,
+        Self::NotYetUsed,
+        Self::ValidationInProgress,
+        Self::Valid,
+        Self::ValidRead,
+        Self::Invalid,
+        Self::Warning,
+        Self::Refused,
+        Self::RefusedFull,
+        Self::RefusedVirus,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -8412,7 +8261,7 @@ impl std::str::FromStr for ContactStatusType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -8896,46 +8745,38 @@ impl ContractMonthDayToPriceMonthDayMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractMonthDayToPriceMonthDayMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -8946,7 +8787,7 @@ impl std::str::FromStr for ContractMonthDayToPriceMonthDayMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9086,32 +8927,31 @@ impl ContractPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "FREE",
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FREE" => Self::Free,
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Free,
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9122,7 +8962,7 @@ impl std::str::FromStr for ContractPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9180,28 +9020,29 @@ impl ContractPreUseType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NotAvailable => "NOT_AVAILABLE",
-            Self::Chargeable => "CHARGEABLE",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for ContractPreUseType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NOT_AVAILABLE" => Self::NotAvailable,
-            "CHARGEABLE" => Self::Chargeable,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NotAvailable,
+        Self::Chargeable,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9212,7 +9053,7 @@ impl std::str::FromStr for ContractPreUseType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9264,26 +9105,25 @@ impl ContractStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Active => "ACTIVE",
-            Self::Inactive => "INACTIVE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for ContractStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ACTIVE" => Self::Active,
-            "INACTIVE" => Self::Inactive,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Active, Self::Inactive];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -9294,7 +9134,7 @@ impl std::str::FromStr for ContractStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -9999,24 +9839,25 @@ impl CustomerAccessCodeFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::QrCode => "QR_CODE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for CustomerAccessCodeFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "QR_CODE" => Self::QrCode,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::QrCode];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -10027,7 +9868,7 @@ impl std::str::FromStr for CustomerAccessCodeFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -10640,28 +10481,25 @@ impl CustomerGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CustomerGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -10672,7 +10510,7 @@ impl std::str::FromStr for CustomerGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -10878,28 +10716,25 @@ impl CustomerMasterDataCustomerTitle {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Dr => "DR",
-            Self::Prof => "PROF",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for CustomerMasterDataCustomerTitle {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DR" => Self::Dr,
-            "PROF" => Self::Prof,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -10910,7 +10745,7 @@ impl std::str::FromStr for CustomerMasterDataCustomerTitle {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -10964,28 +10799,25 @@ impl CustomerMasterDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for CustomerMasterDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -10996,7 +10828,7 @@ impl std::str::FromStr for CustomerMasterDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11205,28 +11037,29 @@ impl CustomerStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Member => "MEMBER",
-            Self::Prospect => "PROSPECT",
-            Self::FormerMember => "FORMER_MEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 impl rt::StringEnum for CustomerStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBER" => Self::Member,
-            "PROSPECT" => Self::Prospect,
-            "FORMER_MEMBER" => Self::FormerMember,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Member,
+        Self::Prospect,
+        Self::FormerMember,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11237,7 +11070,7 @@ impl std::str::FromStr for CustomerStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -11920,26 +11753,25 @@ impl DebtCollectionConfigurationDebtCollectionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trust => "TRUST",
-            Self::Purchase => "PURCHASE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtCollectionConfigurationDebtCollectionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TRUST" => Self::Trust,
-            "PURCHASE" => Self::Purchase,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Trust, Self::Purchase];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -11950,7 +11782,7 @@ impl std::str::FromStr for DebtCollectionConfigurationDebtCollectionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12035,26 +11867,25 @@ impl DebtDerecognitionOnClosure {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ByPartner => "BY_PARTNER",
-            Self::Always => "ALWAYS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtDerecognitionOnClosure {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BY_PARTNER" => Self::ByPartner,
-            "ALWAYS" => Self::Always,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ByPartner, Self::Always];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12065,7 +11896,7 @@ impl std::str::FromStr for DebtDerecognitionOnClosure {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12117,26 +11948,25 @@ impl DebtDerecognitionOnRejection {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ByPartner => "BY_PARTNER",
-            Self::Always => "ALWAYS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtDerecognitionOnRejection {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BY_PARTNER" => Self::ByPartner,
-            "ALWAYS" => Self::Always,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::ByPartner, Self::Always];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12147,7 +11977,7 @@ impl std::str::FromStr for DebtDerecognitionOnRejection {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12336,128 +12166,75 @@ impl DebtLatestRejectionReason {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PurchaseLimit => "PURCHASE_LIMIT",
-            Self::InvalidIban => "INVALID_IBAN",
-            Self::ClosedBankaccount => "CLOSED_BANKACCOUNT",
-            Self::Fraud => "FRAUD",
-            Self::Insolvency => "INSOLVENCY",
-            Self::Deceased => "DECEASED",
-            Self::IncompleteAddress => "INCOMPLETE_ADDRESS",
-            Self::InvalidAddress => "INVALID_ADDRESS",
-            Self::InvalidOrMissingInformation => "INVALID_OR_MISSING_INFORMATION",
-            Self::ChargedBack => "CHARGED_BACK",
-            Self::AlreadyPurchased => "ALREADY_PURCHASED",
-            Self::AlreadyChargedBack => "ALREADY_CHARGED_BACK",
-            Self::ContestedContract => "CONTESTED_CONTRACT",
-            Self::WithdrawnMandate => "WITHDRAWN_MANDATE",
-            Self::InvalidSepaMandate => "INVALID_SEPA_MANDATE",
-            Self::IbanBlacklisted => "IBAN_BLACKLISTED",
-            Self::TerminatedContract => "TERMINATED_CONTRACT",
-            Self::IbanNotSepaDirectDebitCapable => "IBAN_NOT_SEPA_DIRECT_DEBIT_CAPABLE",
-            Self::AmountExceedsLimit => "AMOUNT_EXCEEDS_LIMIT",
-            Self::NonContractual => "NON_CONTRACTUAL",
-            Self::PurchasingSuspended => "PURCHASING_SUSPENDED",
-            Self::InstructedByStudio => "INSTRUCTED_BY_STUDIO",
-            Self::MissingLiablePerson => "MISSING_LIABLE_PERSON",
-            Self::IbanInvalidSinceLastPaymentRun => "IBAN_INVALID_SINCE_LAST_PAYMENT_RUN",
-            Self::AccountClosedBeforeCollection => "ACCOUNT_CLOSED_BEFORE_COLLECTION",
-            Self::DebtOveraged => "DEBT_OVERAGED",
-            Self::DunningUnsuccessful => "DUNNING_UNSUCCESSFUL",
-            Self::AutomaticChargeback => "AUTOMATIC_CHARGEBACK",
-            Self::StudioClosedDown => "STUDIO_CLOSED_DOWN",
-            Self::RepeatedInvalidSepaMandate => "REPEATED_INVALID_SEPA_MANDATE",
-            Self::SettlementAgreement => "SETTLEMENT_AGREEMENT",
-            Self::InvalidSepaCreditorId => "INVALID_SEPA_CREDITOR_ID",
-            Self::InsufficientCovering => "INSUFFICIENT_COVERING",
-            Self::Opposition => "OPPOSITION",
-            Self::InvalidBankInformation => "INVALID_BANK_INFORMATION",
-            Self::InvalidMandate => "INVALID_MANDATE",
-            Self::AuthorizationDeclined => "AUTHORIZATION_DECLINED",
-            Self::InvalidCard => "INVALID_CARD",
-            Self::CardExpired => "CARD_EXPIRED",
-            Self::RevokedByCustomer => "REVOKED_BY_CUSTOMER",
-            Self::UnsupportedDebtClaimType => "UNSUPPORTED_DEBT_CLAIM_TYPE",
-            Self::PurchasestopFraud => "PURCHASESTOP_FRAUD",
-            Self::AlreadyRejected => "ALREADY_REJECTED",
-            Self::ConsumptionCreditChargebackDebtClaimType => {
-                "CONSUMPTION_CREDIT_CHARGEBACK_DEBT_CLAIM_TYPE"
-            }
-            Self::ManuallyRejected => "MANUALLY_REJECTED",
-            Self::ManuallySetPurchasestop => "MANUALLY_SET_PURCHASESTOP",
-            Self::Other => "OTHER",
-            Self::OtherNoForwardingToExternalCollectionAgency => {
-                "OTHER_NO_FORWARDING_TO_EXTERNAL_COLLECTION_AGENCY"
-            }
-            Self::Unknown => "UNKNOWN",
-            Self::UnknownValue(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtLatestRejectionReason {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PURCHASE_LIMIT" => Self::PurchaseLimit,
-            "INVALID_IBAN" => Self::InvalidIban,
-            "CLOSED_BANKACCOUNT" => Self::ClosedBankaccount,
-            "FRAUD" => Self::Fraud,
-            "INSOLVENCY" => Self::Insolvency,
-            "DECEASED" => Self::Deceased,
-            "INCOMPLETE_ADDRESS" => Self::IncompleteAddress,
-            "INVALID_ADDRESS" => Self::InvalidAddress,
-            "INVALID_OR_MISSING_INFORMATION" => Self::InvalidOrMissingInformation,
-            "CHARGED_BACK" => Self::ChargedBack,
-            "ALREADY_PURCHASED" => Self::AlreadyPurchased,
-            "ALREADY_CHARGED_BACK" => Self::AlreadyChargedBack,
-            "CONTESTED_CONTRACT" => Self::ContestedContract,
-            "WITHDRAWN_MANDATE" => Self::WithdrawnMandate,
-            "INVALID_SEPA_MANDATE" => Self::InvalidSepaMandate,
-            "IBAN_BLACKLISTED" => Self::IbanBlacklisted,
-            "TERMINATED_CONTRACT" => Self::TerminatedContract,
-            "IBAN_NOT_SEPA_DIRECT_DEBIT_CAPABLE" => Self::IbanNotSepaDirectDebitCapable,
-            "AMOUNT_EXCEEDS_LIMIT" => Self::AmountExceedsLimit,
-            "NON_CONTRACTUAL" => Self::NonContractual,
-            "PURCHASING_SUSPENDED" => Self::PurchasingSuspended,
-            "INSTRUCTED_BY_STUDIO" => Self::InstructedByStudio,
-            "MISSING_LIABLE_PERSON" => Self::MissingLiablePerson,
-            "IBAN_INVALID_SINCE_LAST_PAYMENT_RUN" => Self::IbanInvalidSinceLastPaymentRun,
-            "ACCOUNT_CLOSED_BEFORE_COLLECTION" => Self::AccountClosedBeforeCollection,
-            "DEBT_OVERAGED" => Self::DebtOveraged,
-            "DUNNING_UNSUCCESSFUL" => Self::DunningUnsuccessful,
-            "AUTOMATIC_CHARGEBACK" => Self::AutomaticChargeback,
-            "STUDIO_CLOSED_DOWN" => Self::StudioClosedDown,
-            "REPEATED_INVALID_SEPA_MANDATE" => Self::RepeatedInvalidSepaMandate,
-            "SETTLEMENT_AGREEMENT" => Self::SettlementAgreement,
-            "INVALID_SEPA_CREDITOR_ID" => Self::InvalidSepaCreditorId,
-            "INSUFFICIENT_COVERING" => Self::InsufficientCovering,
-            "OPPOSITION" => Self::Opposition,
-            "INVALID_BANK_INFORMATION" => Self::InvalidBankInformation,
-            "INVALID_MANDATE" => Self::InvalidMandate,
-            "AUTHORIZATION_DECLINED" => Self::AuthorizationDeclined,
-            "INVALID_CARD" => Self::InvalidCard,
-            "CARD_EXPIRED" => Self::CardExpired,
-            "REVOKED_BY_CUSTOMER" => Self::RevokedByCustomer,
-            "UNSUPPORTED_DEBT_CLAIM_TYPE" => Self::UnsupportedDebtClaimType,
-            "PURCHASESTOP_FRAUD" => Self::PurchasestopFraud,
-            "ALREADY_REJECTED" => Self::AlreadyRejected,
-            "CONSUMPTION_CREDIT_CHARGEBACK_DEBT_CLAIM_TYPE" => {
-                Self::ConsumptionCreditChargebackDebtClaimType
-            }
-            "MANUALLY_REJECTED" => Self::ManuallyRejected,
-            "MANUALLY_SET_PURCHASESTOP" => Self::ManuallySetPurchasestop,
-            "OTHER" => Self::Other,
-            "OTHER_NO_FORWARDING_TO_EXTERNAL_COLLECTION_AGENCY" => {
-                Self::OtherNoForwardingToExternalCollectionAgency
-            }
-            "UNKNOWN" => Self::Unknown,
-            other => Self::UnknownValue(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::PurchaseLimit,
+        Self::InvalidIban,
+        Self::ClosedBankaccount,
+        Self::Fraud,
+        Self::Insolvency,
+        Self::Deceased,
+        Self::IncompleteAddress,
+        Self::InvalidAddress,
+        Self::InvalidOrMissingInformation,
+        Self::ChargedBack,
+        Self::AlreadyPurchased,
+        Self::AlreadyChargedBack,
+        Self::ContestedContract,
+        Self::WithdrawnMandate,
+        Self::InvalidSepaMandate,
+        Self::IbanBlacklisted,
+        Self::TerminatedContract,
+        Self::IbanNotSepaDirectDebitCapable,
+        Self::AmountExceedsLimit,
+        Self::NonContractual,
+        Self::PurchasingSuspended,
+        Self::InstructedByStudio,
+        Self::MissingLiablePerson,
+        Self::IbanInvalidSinceLastPaymentRun,
+        Self::AccountClosedBeforeCollection,
+        Self::DebtOveraged,
+        Self::DunningUnsuccessful,
+        Self::AutomaticChargeback,
+        Self::StudioClosedDown,
+        Self::RepeatedInvalidSepaMandate,
+        Self::SettlementAgreement,
+        Self::InvalidSepaCreditorId,
+        Self::InsufficientCovering,
+        Self::Opposition,
+        Self::InvalidBankInformation,
+        Self::InvalidMandate,
+        Self::AuthorizationDeclined,
+        Self::InvalidCard,
+        Self::CardExpired,
+        Self::RevokedByCustomer,
+        Self::UnsupportedDebtClaimType,
+        Self::PurchasestopFraud,
+        Self::AlreadyRejected,
+        Self::ConsumptionCreditChargebackDebtClaimType,
+        Self::ManuallyRejected,
+        Self::ManuallySetPurchasestop,
+        Self::Other,
+        Self::OtherNoForwardingToExternalCollectionAgency,
+        Self::Unknown,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::UnknownValue(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::UnknownValue(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12468,7 +12245,7 @@ impl std::str::FromStr for DebtLatestRejectionReason {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12518,26 +12295,25 @@ impl DebtMaturityType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Normal => "NORMAL",
-            Self::Residual => "RESIDUAL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtMaturityType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NORMAL" => Self::Normal,
-            "RESIDUAL" => Self::Residual,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Normal, Self::Residual];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12548,7 +12324,7 @@ impl std::str::FromStr for DebtMaturityType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -12615,34 +12391,32 @@ impl DebtType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PrincipalClaim => "PRINCIPAL_CLAIM",
-            Self::Sale => "SALE",
-            Self::DebtClaim => "DEBT_CLAIM",
-            Self::FlatFee => "FLAT_FEE",
-            Self::DunningFee => "DUNNING_FEE",
-            Self::BankFee => "BANK_FEE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for DebtType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PRINCIPAL_CLAIM" => Self::PrincipalClaim,
-            "SALE" => Self::Sale,
-            "DEBT_CLAIM" => Self::DebtClaim,
-            "FLAT_FEE" => Self::FlatFee,
-            "DUNNING_FEE" => Self::DunningFee,
-            "BANK_FEE" => Self::BankFee,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::PrincipalClaim,
+        Self::Sale,
+        Self::DebtClaim,
+        Self::FlatFee,
+        Self::DunningFee,
+        Self::BankFee,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -12653,7 +12427,7 @@ impl std::str::FromStr for DebtType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13245,28 +13019,29 @@ impl DeviceModel {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::GenericVendingReader => "GENERIC_VENDING_READER",
-            Self::GenericCardReader => "GENERIC_CARD_READER",
-            Self::GenericTimeReader => "GENERIC_TIME_READER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "devices")]
 impl rt::StringEnum for DeviceModel {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "GENERIC_VENDING_READER" => Self::GenericVendingReader,
-            "GENERIC_CARD_READER" => Self::GenericCardReader,
-            "GENERIC_TIME_READER" => Self::GenericTimeReader,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::GenericVendingReader,
+        Self::GenericCardReader,
+        Self::GenericTimeReader,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13277,7 +13052,7 @@ impl std::str::FromStr for DeviceModel {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13374,34 +13149,32 @@ impl DocumentIdentificationDocumentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdCard => "ID_CARD",
-            Self::Passport => "PASSPORT",
-            Self::DriversLicence => "DRIVERS_LICENCE",
-            Self::ResidencePermit => "RESIDENCE_PERMIT",
-            Self::NationalIdNumber => "NATIONAL_ID_NUMBER",
-            Self::Others => "OTHERS",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl rt::StringEnum for DocumentIdentificationDocumentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ID_CARD" => Self::IdCard,
-            "PASSPORT" => Self::Passport,
-            "DRIVERS_LICENCE" => Self::DriversLicence,
-            "RESIDENCE_PERMIT" => Self::ResidencePermit,
-            "NATIONAL_ID_NUMBER" => Self::NationalIdNumber,
-            "OTHERS" => Self::Others,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::IdCard,
+        Self::Passport,
+        Self::DriversLicence,
+        Self::ResidencePermit,
+        Self::NationalIdNumber,
+        Self::Others,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13412,7 +13185,7 @@ impl std::str::FromStr for DocumentIdentificationDocumentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13725,34 +13498,32 @@ impl EmployeeBusinessRole {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::StudioOwner => "STUDIO_OWNER",
-            Self::StudioManager => "STUDIO_MANAGER",
-            Self::Trainer => "TRAINER",
-            Self::ServiceEmployee => "SERVICE_EMPLOYEE",
-            Self::AdministrationOrFinance => "ADMINISTRATION_OR_FINANCE",
-            Self::Marketing => "MARKETING",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "employees")]
 impl rt::StringEnum for EmployeeBusinessRole {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STUDIO_OWNER" => Self::StudioOwner,
-            "STUDIO_MANAGER" => Self::StudioManager,
-            "TRAINER" => Self::Trainer,
-            "SERVICE_EMPLOYEE" => Self::ServiceEmployee,
-            "ADMINISTRATION_OR_FINANCE" => Self::AdministrationOrFinance,
-            "MARKETING" => Self::Marketing,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::StudioOwner,
+        Self::StudioManager,
+        Self::Trainer,
+        Self::ServiceEmployee,
+        Self::AdministrationOrFinance,
+        Self::Marketing,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13763,7 +13534,7 @@ impl std::str::FromStr for EmployeeBusinessRole {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -13817,28 +13588,25 @@ impl EmployeeGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "employees")]
 impl rt::StringEnum for EmployeeGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -13849,7 +13617,7 @@ impl std::str::FromStr for EmployeeGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14172,26 +13940,28 @@ impl FlatFeePreviewPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for FlatFeePreviewPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14202,7 +13972,7 @@ impl std::str::FromStr for FlatFeePreviewPaidTimePeriodCalculationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14256,28 +14026,29 @@ impl GetCustomersCustomerStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Member => "MEMBER",
-            Self::Prospect => "PROSPECT",
-            Self::FormerMember => "FORMER_MEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for GetCustomersCustomerStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBER" => Self::Member,
-            "PROSPECT" => Self::Prospect,
-            "FORMER_MEMBER" => Self::FormerMember,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Member,
+        Self::Prospect,
+        Self::FormerMember,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14288,7 +14059,7 @@ impl std::str::FromStr for GetCustomersCustomerStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14631,28 +14402,29 @@ impl IdlePeriodConfigurationIdlePeriodCreationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Read => "READ",
-            Self::ChangesRequireVerification => "CHANGES_REQUIRE_VERIFICATION",
-            Self::ChangesWithoutVerification => "CHANGES_WITHOUT_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationIdlePeriodCreationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "READ" => Self::Read,
-            "CHANGES_REQUIRE_VERIFICATION" => Self::ChangesRequireVerification,
-            "CHANGES_WITHOUT_VERIFICATION" => Self::ChangesWithoutVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14663,7 +14435,7 @@ impl std::str::FromStr for IdlePeriodConfigurationIdlePeriodCreationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14718,26 +14490,25 @@ impl IdlePeriodConfigurationReferencePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::CalendarYear => "CALENDAR_YEAR",
-            Self::ContractYear => "CONTRACT_YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationReferencePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CALENDAR_YEAR" => Self::CalendarYear,
-            "CONTRACT_YEAR" => Self::ContractYear,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::CalendarYear, Self::ContractYear];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14748,7 +14519,7 @@ impl std::str::FromStr for IdlePeriodConfigurationReferencePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14802,28 +14573,25 @@ impl IdlePeriodConfigurationTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodConfigurationTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14834,7 +14602,7 @@ impl std::str::FromStr for IdlePeriodConfigurationTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -14952,28 +14720,25 @@ impl IdlePeriodCreateRequestTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodCreateRequestTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -14984,7 +14749,7 @@ impl std::str::FromStr for IdlePeriodCreateRequestTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15172,28 +14937,25 @@ impl IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15204,7 +14966,7 @@ impl std::str::FromStr for IdlePeriodFeeCalculationConfigDefaultTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15265,30 +15027,30 @@ impl IdlePeriodFeeIdlePeriodFeeCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Absolute => "ABSOLUTE",
-            Self::Relative => "RELATIVE",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodFeeIdlePeriodFeeCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "ABSOLUTE" => Self::Absolute,
-            "RELATIVE" => Self::Relative,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::Absolute,
+        Self::Relative,
+        Self::TermBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15299,7 +15061,7 @@ impl std::str::FromStr for IdlePeriodFeeIdlePeriodFeeCalculationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15423,26 +15185,25 @@ impl IdlePeriodState {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::PendingVerification => "PENDING_VERIFICATION",
-            Self::Accepted => "ACCEPTED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodState {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "PENDING_VERIFICATION" => Self::PendingVerification,
-            "ACCEPTED" => Self::Accepted,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::PendingVerification, Self::Accepted];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15453,7 +15214,7 @@ impl std::str::FromStr for IdlePeriodState {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15594,82 +15355,42 @@ impl IdlePeriodUpdatePreviewValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdleperiodDeactivatedForContract => {
-                "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"
-            }
-            Self::IdleperiodPendingVerification => "IDLEPERIOD_PENDING_VERIFICATION",
-            Self::IdleperiodDateNotFirstdayOfTemporalunit => {
-                "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT"
-            }
-            Self::IdleperiodDeadlineViolated => "IDLEPERIOD_DEADLINE_VIOLATED",
-            Self::IdleperiodExpectedStartdateMismatch => {
-                "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH"
-            }
-            Self::IdleperiodMaximumYearsViolated => "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
-            Self::IdleperiodOverlapping => "IDLEPERIOD_OVERLAPPING",
-            Self::IdleperiodTemporalunitInvalid => "IDLEPERIOD_TEMPORALUNIT_INVALID",
-            Self::IdleperiodMaximumTermsViolated => "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
-            Self::IdleperiodCreatable => "IDLEPERIOD_CREATABLE",
-            Self::IdleperiodTermvalueMissing => "IDLEPERIOD_TERMVALUE_MISSING",
-            Self::IdleperiodUnlimitedParameterIsMissing => {
-                "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING"
-            }
-            Self::IdleperiodEnddateAndTermProvided => {
-                "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED"
-            }
-            Self::IdleperiodEnddateBeforeStartdate => {
-                "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE"
-            }
-            Self::IdleperiodEnddateOnlyForShortening => {
-                "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING"
-            }
-            Self::IdleperiodUpdatable => "IDLEPERIOD_UPDATABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodUpdatePreviewValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => {
-                Self::IdleperiodDeactivatedForContract
-            }
-            "IDLEPERIOD_PENDING_VERIFICATION" => Self::IdleperiodPendingVerification,
-            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT" => {
-                Self::IdleperiodDateNotFirstdayOfTemporalunit
-            }
-            "IDLEPERIOD_DEADLINE_VIOLATED" => Self::IdleperiodDeadlineViolated,
-            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => {
-                Self::IdleperiodExpectedStartdateMismatch
-            }
-            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED" => Self::IdleperiodMaximumYearsViolated,
-            "IDLEPERIOD_OVERLAPPING" => Self::IdleperiodOverlapping,
-            "IDLEPERIOD_TEMPORALUNIT_INVALID" => Self::IdleperiodTemporalunitInvalid,
-            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED" => Self::IdleperiodMaximumTermsViolated,
-            "IDLEPERIOD_CREATABLE" => Self::IdleperiodCreatable,
-            "IDLEPERIOD_TERMVALUE_MISSING" => Self::IdleperiodTermvalueMissing,
-            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING" => {
-                Self::IdleperiodUnlimitedParameterIsMissing
-            }
-            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => {
-                Self::IdleperiodEnddateAndTermProvided
-            }
-            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => {
-                Self::IdleperiodEnddateBeforeStartdate
-            }
-            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => {
-                Self::IdleperiodEnddateOnlyForShortening
-            }
-            "IDLEPERIOD_UPDATABLE" => Self::IdleperiodUpdatable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::IdleperiodDeactivatedForContract,
+        Self::IdleperiodPendingVerification,
+        Self::IdleperiodDateNotFirstdayOfTemporalunit,
+        Self::IdleperiodDeadlineViolated,
+        Self::IdleperiodExpectedStartdateMismatch,
+        Self::IdleperiodMaximumYearsViolated,
+        Self::IdleperiodOverlapping,
+        Self::IdleperiodTemporalunitInvalid,
+        Self::IdleperiodMaximumTermsViolated,
+        Self::IdleperiodCreatable,
+        Self::IdleperiodTermvalueMissing,
+        Self::IdleperiodUnlimitedParameterIsMissing,
+        Self::IdleperiodEnddateAndTermProvided,
+        Self::IdleperiodEnddateBeforeStartdate,
+        Self::IdleperiodEnddateOnlyForShortening,
+        Self::IdleperiodUpdatable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15680,7 +15401,7 @@ impl std::str::FromStr for IdlePeriodUpdatePreviewValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15810,28 +15531,25 @@ impl IdlePeriodUpdateRequestTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodUpdateRequestTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15842,7 +15560,7 @@ impl std::str::FromStr for IdlePeriodUpdateRequestTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -15955,28 +15673,25 @@ impl IdlePeriodValidationRequestTemporalUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodValidationRequestTemporalUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -15987,7 +15702,7 @@ impl std::str::FromStr for IdlePeriodValidationRequestTemporalUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16106,82 +15821,42 @@ impl IdlePeriodValidationStatusResultValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::IdleperiodDeactivatedForContract => {
-                "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT"
-            }
-            Self::IdleperiodPendingVerification => "IDLEPERIOD_PENDING_VERIFICATION",
-            Self::IdleperiodDateNotFirstdayOfTemporalunit => {
-                "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT"
-            }
-            Self::IdleperiodDeadlineViolated => "IDLEPERIOD_DEADLINE_VIOLATED",
-            Self::IdleperiodExpectedStartdateMismatch => {
-                "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH"
-            }
-            Self::IdleperiodMaximumYearsViolated => "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED",
-            Self::IdleperiodOverlapping => "IDLEPERIOD_OVERLAPPING",
-            Self::IdleperiodTemporalunitInvalid => "IDLEPERIOD_TEMPORALUNIT_INVALID",
-            Self::IdleperiodMaximumTermsViolated => "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED",
-            Self::IdleperiodCreatable => "IDLEPERIOD_CREATABLE",
-            Self::IdleperiodTermvalueMissing => "IDLEPERIOD_TERMVALUE_MISSING",
-            Self::IdleperiodUnlimitedParameterIsMissing => {
-                "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING"
-            }
-            Self::IdleperiodEnddateAndTermProvided => {
-                "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED"
-            }
-            Self::IdleperiodEnddateBeforeStartdate => {
-                "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE"
-            }
-            Self::IdleperiodEnddateOnlyForShortening => {
-                "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING"
-            }
-            Self::IdleperiodUpdatable => "IDLEPERIOD_UPDATABLE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for IdlePeriodValidationStatusResultValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "IDLEPERIOD_DEACTIVATED_FOR_CONTRACT" => {
-                Self::IdleperiodDeactivatedForContract
-            }
-            "IDLEPERIOD_PENDING_VERIFICATION" => Self::IdleperiodPendingVerification,
-            "IDLEPERIOD_DATE_NOT_FIRSTDAY_OF_TEMPORALUNIT" => {
-                Self::IdleperiodDateNotFirstdayOfTemporalunit
-            }
-            "IDLEPERIOD_DEADLINE_VIOLATED" => Self::IdleperiodDeadlineViolated,
-            "IDLEPERIOD_EXPECTED_STARTDATE_MISMATCH" => {
-                Self::IdleperiodExpectedStartdateMismatch
-            }
-            "IDLEPERIOD_MAXIMUM_YEARS_VIOLATED" => Self::IdleperiodMaximumYearsViolated,
-            "IDLEPERIOD_OVERLAPPING" => Self::IdleperiodOverlapping,
-            "IDLEPERIOD_TEMPORALUNIT_INVALID" => Self::IdleperiodTemporalunitInvalid,
-            "IDLEPERIOD_MAXIMUM_TERMS_VIOLATED" => Self::IdleperiodMaximumTermsViolated,
-            "IDLEPERIOD_CREATABLE" => Self::IdleperiodCreatable,
-            "IDLEPERIOD_TERMVALUE_MISSING" => Self::IdleperiodTermvalueMissing,
-            "IDLEPERIOD_UNLIMITED_PARAMETER_IS_MISSING" => {
-                Self::IdleperiodUnlimitedParameterIsMissing
-            }
-            "IDLEPERIOD_ENDDATE_AND_TERM_PROVIDED" => {
-                Self::IdleperiodEnddateAndTermProvided
-            }
-            "IDLEPERIOD_ENDDATE_BEFORE_STARTDATE" => {
-                Self::IdleperiodEnddateBeforeStartdate
-            }
-            "IDLEPERIOD_ENDDATE_ONLY_FOR_SHORTENING" => {
-                Self::IdleperiodEnddateOnlyForShortening
-            }
-            "IDLEPERIOD_UPDATABLE" => Self::IdleperiodUpdatable,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::IdleperiodDeactivatedForContract,
+        Self::IdleperiodPendingVerification,
+        Self::IdleperiodDateNotFirstdayOfTemporalunit,
+        Self::IdleperiodDeadlineViolated,
+        Self::IdleperiodExpectedStartdateMismatch,
+        Self::IdleperiodMaximumYearsViolated,
+        Self::IdleperiodOverlapping,
+        Self::IdleperiodTemporalunitInvalid,
+        Self::IdleperiodMaximumTermsViolated,
+        Self::IdleperiodCreatable,
+        Self::IdleperiodTermvalueMissing,
+        Self::IdleperiodUnlimitedParameterIsMissing,
+        Self::IdleperiodEnddateAndTermProvided,
+        Self::IdleperiodEnddateBeforeStartdate,
+        Self::IdleperiodEnddateOnlyForShortening,
+        Self::IdleperiodUpdatable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16192,7 +15867,7 @@ impl std::str::FromStr for IdlePeriodValidationStatusResultValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16425,28 +16100,25 @@ impl LeadAdditionalFieldConfigurationMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadAdditionalFieldConfigurationMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16457,7 +16129,7 @@ impl std::str::FromStr for LeadAdditionalFieldConfigurationMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16521,32 +16193,31 @@ impl LeadAdditionalFieldConfigurationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Boolean => "BOOLEAN",
-            Self::Date => "DATE",
-            Self::List => "LIST",
-            Self::Numeric => "NUMERIC",
-            Self::Text => "TEXT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadAdditionalFieldConfigurationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "BOOLEAN" => Self::Boolean,
-            "DATE" => Self::Date,
-            "LIST" => Self::List,
-            "NUMERIC" => Self::Numeric,
-            "TEXT" => Self::Text,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Boolean,
+        Self::Date,
+        Self::List,
+        Self::Numeric,
+        Self::Text,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16557,7 +16228,7 @@ impl std::str::FromStr for LeadAdditionalFieldConfigurationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16729,28 +16400,25 @@ impl LeadConfigAddressMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigAddressMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16761,7 +16429,7 @@ impl std::str::FromStr for LeadConfigAddressMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16819,28 +16487,25 @@ impl LeadConfigDateOfBirthMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigDateOfBirthMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16851,7 +16516,7 @@ impl std::str::FromStr for LeadConfigDateOfBirthMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16909,28 +16574,25 @@ impl LeadConfigGenderMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigGenderMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -16941,7 +16603,7 @@ impl std::str::FromStr for LeadConfigGenderMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -16999,28 +16661,25 @@ impl LeadConfigTelephoneMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadConfigTelephoneMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17031,7 +16690,7 @@ impl std::str::FromStr for LeadConfigTelephoneMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17238,28 +16897,29 @@ impl LeadCreationValidationResultStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Possible => "POSSIBLE",
-            Self::InvalidLeadData => "INVALID_LEAD_DATA",
-            Self::DuplicateCustomer => "DUPLICATE_CUSTOMER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadCreationValidationResultStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POSSIBLE" => Self::Possible,
-            "INVALID_LEAD_DATA" => Self::InvalidLeadData,
-            "DUPLICATE_CUSTOMER" => Self::DuplicateCustomer,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Possible,
+        Self::InvalidLeadData,
+        Self::DuplicateCustomer,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17270,7 +16930,7 @@ impl std::str::FromStr for LeadCreationValidationResultStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17697,28 +17357,25 @@ impl LeadCustomerDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "leads")]
 impl rt::StringEnum for LeadCustomerDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17729,7 +17386,7 @@ impl std::str::FromStr for LeadCustomerDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -17910,28 +17567,25 @@ impl LeadDataGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for LeadDataGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -17942,7 +17596,7 @@ impl std::str::FromStr for LeadDataGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18303,28 +17957,25 @@ impl MeasurementGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for MeasurementGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18335,7 +17986,7 @@ impl std::str::FromStr for MeasurementGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -18720,44 +18371,37 @@ impl MembershipOfferExtendedAllowedPaymentChoicesItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cash => "CASH",
-            Self::BankTransfer => "BANK_TRANSFER",
-            Self::Bacs => "BACS",
-            Self::Sepa => "SEPA",
-            Self::ChDd => "CH_DD",
-            Self::Lsv => "LSV",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Twint => "TWINT",
-            Self::Paypal => "PAYPAL",
-            Self::Bancontact => "BANCONTACT",
-            Self::Ideal => "IDEAL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferExtendedAllowedPaymentChoicesItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CASH" => Self::Cash,
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "BACS" => Self::Bacs,
-            "SEPA" => Self::Sepa,
-            "CH_DD" => Self::ChDd,
-            "LSV" => Self::Lsv,
-            "CREDIT_CARD" => Self::CreditCard,
-            "TWINT" => Self::Twint,
-            "PAYPAL" => Self::Paypal,
-            "BANCONTACT" => Self::Bancontact,
-            "IDEAL" => Self::Ideal,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Cash,
+        Self::BankTransfer,
+        Self::Bacs,
+        Self::Sepa,
+        Self::ChDd,
+        Self::Lsv,
+        Self::CreditCard,
+        Self::Twint,
+        Self::Paypal,
+        Self::Bancontact,
+        Self::Ideal,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -18768,7 +18412,7 @@ impl std::str::FromStr for MembershipOfferExtendedAllowedPaymentChoicesItem {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19120,26 +18764,25 @@ impl MembershipOfferModuleAgeBasedAdjustmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferModuleAgeBasedAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19150,7 +18793,7 @@ impl std::str::FromStr for MembershipOfferModuleAgeBasedAdjustmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19266,28 +18909,29 @@ impl MembershipOfferModuleTermExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferModuleTermExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::TermExtension,
+        Self::SubsequentRateDetail,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19298,7 +18942,7 @@ impl std::str::FromStr for MembershipOfferModuleTermExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19439,46 +19083,38 @@ impl MembershipOfferMonthDayToPriceMonthDayMonth {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::January => "JANUARY",
-            Self::February => "FEBRUARY",
-            Self::March => "MARCH",
-            Self::April => "APRIL",
-            Self::May => "MAY",
-            Self::June => "JUNE",
-            Self::July => "JULY",
-            Self::August => "AUGUST",
-            Self::September => "SEPTEMBER",
-            Self::October => "OCTOBER",
-            Self::November => "NOVEMBER",
-            Self::December => "DECEMBER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferMonthDayToPriceMonthDayMonth {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JANUARY" => Self::January,
-            "FEBRUARY" => Self::February,
-            "MARCH" => Self::March,
-            "APRIL" => Self::April,
-            "MAY" => Self::May,
-            "JUNE" => Self::June,
-            "JULY" => Self::July,
-            "AUGUST" => Self::August,
-            "SEPTEMBER" => Self::September,
-            "OCTOBER" => Self::October,
-            "NOVEMBER" => Self::November,
-            "DECEMBER" => Self::December,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::January,
+        Self::February,
+        Self::March,
+        Self::April,
+        Self::May,
+        Self::June,
+        Self::July,
+        Self::August,
+        Self::September,
+        Self::October,
+        Self::November,
+        Self::December,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19489,7 +19125,7 @@ impl std::str::FromStr for MembershipOfferMonthDayToPriceMonthDayMonth {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19666,32 +19302,31 @@ impl MembershipOfferPaymentFrequencyType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Free => "FREE",
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferPaymentFrequencyType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "FREE" => Self::Free,
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Free,
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19702,7 +19337,7 @@ impl std::str::FromStr for MembershipOfferPaymentFrequencyType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19815,26 +19450,25 @@ impl MembershipOfferRateBonusPeriodRuntimeExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::WithExtension => "WITH_EXTENSION",
-            Self::WithoutExtension => "WITHOUT_EXTENSION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferRateBonusPeriodRuntimeExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "WITH_EXTENSION" => Self::WithExtension,
-            "WITHOUT_EXTENSION" => Self::WithoutExtension,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::WithExtension, Self::WithoutExtension];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19845,7 +19479,7 @@ impl std::str::FromStr for MembershipOfferRateBonusPeriodRuntimeExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -19907,30 +19541,30 @@ impl MembershipOfferRateBonusPeriodTermStrategy {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContractStart => "CONTRACT_START",
-            Self::Fixed => "FIXED",
-            Self::EndOfCurrentTerm => "END_OF_CURRENT_TERM",
-            Self::StartOfNextTerm => "START_OF_NEXT_TERM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferRateBonusPeriodTermStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT_START" => Self::ContractStart,
-            "FIXED" => Self::Fixed,
-            "END_OF_CURRENT_TERM" => Self::EndOfCurrentTerm,
-            "START_OF_NEXT_TERM" => Self::StartOfNextTerm,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ContractStart,
+        Self::Fixed,
+        Self::EndOfCurrentTerm,
+        Self::StartOfNextTerm,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -19941,7 +19575,7 @@ impl std::str::FromStr for MembershipOfferRateBonusPeriodTermStrategy {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20149,28 +19783,29 @@ impl MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Relative => "RELATIVE",
-            Self::Absolute => "ABSOLUTE",
-            Self::BasicAmount => "BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermAdjustmentRuleChargeAdjustmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RELATIVE" => Self::Relative,
-            "ABSOLUTE" => Self::Absolute,
-            "BASIC_AMOUNT" => Self::BasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Relative,
+        Self::Absolute,
+        Self::BasicAmount,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -20181,7 +19816,7 @@ impl std::str::FromStr for MembershipOfferTermAdjustmentRuleChargeAdjustmentType
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20240,28 +19875,29 @@ impl MembershipOfferTermAdjustmentRuleType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Raise => "RAISE",
-            Self::Reduction => "REDUCTION",
-            Self::NewBasicAmount => "NEW_BASIC_AMOUNT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermAdjustmentRuleType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "RAISE" => Self::Raise,
-            "REDUCTION" => Self::Reduction,
-            "NEW_BASIC_AMOUNT" => Self::NewBasicAmount,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Raise,
+        Self::Reduction,
+        Self::NewBasicAmount,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -20272,7 +19908,7 @@ impl std::str::FromStr for MembershipOfferTermAdjustmentRuleType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20539,26 +20175,25 @@ impl MembershipOfferTermExtendedCancelationStrategy {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Term => "TERM",
-            Self::ReceiptDate => "RECEIPT_DATE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermExtendedCancelationStrategy {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TERM" => Self::Term,
-            "RECEIPT_DATE" => Self::ReceiptDate,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Term, Self::ReceiptDate];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -20569,7 +20204,7 @@ impl std::str::FromStr for MembershipOfferTermExtendedCancelationStrategy {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20627,28 +20262,29 @@ impl MembershipOfferTermExtendedExtensionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::TermExtension => "TERM_EXTENSION",
-            Self::SubsequentRateDetail => "SUBSEQUENT_RATE_DETAIL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTermExtendedExtensionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "TERM_EXTENSION" => Self::TermExtension,
-            "SUBSEQUENT_RATE_DETAIL" => Self::SubsequentRateDetail,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::TermExtension,
+        Self::SubsequentRateDetail,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -20659,7 +20295,7 @@ impl std::str::FromStr for MembershipOfferTermExtendedExtensionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -20860,30 +20496,30 @@ impl MembershipOfferTextBlockAttachmentType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::File => "FILE",
-            Self::Url => "URL",
-            Self::ContractPdfPreview => "CONTRACT_PDF_PREVIEW",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for MembershipOfferTextBlockAttachmentType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "FILE" => Self::File,
-            "URL" => Self::Url,
-            "CONTRACT_PDF_PREVIEW" => Self::ContractPdfPreview,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::None,
+        Self::File,
+        Self::Url,
+        Self::ContractPdfPreview,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -20894,7 +20530,7 @@ impl std::str::FromStr for MembershipOfferTextBlockAttachmentType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21155,26 +20791,25 @@ impl MembershipSelfServiceContractDataCancelationOrigin {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Studio => "STUDIO",
-            Self::Customer => "CUSTOMER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for MembershipSelfServiceContractDataCancelationOrigin {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "STUDIO" => Self::Studio,
-            "CUSTOMER" => Self::Customer,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Studio, Self::Customer];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21185,7 +20820,7 @@ impl std::str::FromStr for MembershipSelfServiceContractDataCancelationOrigin {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21244,28 +20879,29 @@ impl MembershipSelfServiceContractDataCancelationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Canceled => "CANCELED",
-            Self::PendingVerification => "PENDING_VERIFICATION",
-            Self::PendingWithdrawalVerification => "PENDING_WITHDRAWAL_VERIFICATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "membership-self-service")]
 impl rt::StringEnum for MembershipSelfServiceContractDataCancelationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CANCELED" => Self::Canceled,
-            "PENDING_VERIFICATION" => Self::PendingVerification,
-            "PENDING_WITHDRAWAL_VERIFICATION" => Self::PendingWithdrawalVerification,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Canceled,
+        Self::PendingVerification,
+        Self::PendingWithdrawalVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21276,7 +20912,7 @@ impl std::str::FromStr for MembershipSelfServiceContractDataCancelationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -21905,28 +21541,25 @@ impl MembershipSignupCustomerGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "memberships"))]
 impl rt::StringEnum for MembershipSignupCustomerGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -21937,7 +21570,7 @@ impl std::str::FromStr for MembershipSignupCustomerGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22487,26 +22120,28 @@ impl ModuleContractPreviewPaidTimePeriodCalculationType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ReferenceDate => "REFERENCE_DATE",
-            Self::NormalizationOnCalendarUnit => "NORMALIZATION_ON_CALENDAR_UNIT",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for ModuleContractPreviewPaidTimePeriodCalculationType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "REFERENCE_DATE" => Self::ReferenceDate,
-            "NORMALIZATION_ON_CALENDAR_UNIT" => Self::NormalizationOnCalendarUnit,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ReferenceDate,
+        Self::NormalizationOnCalendarUnit,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -22517,7 +22152,7 @@ impl std::str::FromStr for ModuleContractPreviewPaidTimePeriodCalculationType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22890,44 +22525,37 @@ impl PaymentsUserSessionRequestPermittedPaymentChoicesItem {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Cash => "CASH",
-            Self::BankTransfer => "BANK_TRANSFER",
-            Self::Bacs => "BACS",
-            Self::Sepa => "SEPA",
-            Self::ChDd => "CH_DD",
-            Self::Lsv => "LSV",
-            Self::CreditCard => "CREDIT_CARD",
-            Self::Twint => "TWINT",
-            Self::Paypal => "PAYPAL",
-            Self::Bancontact => "BANCONTACT",
-            Self::Ideal => "IDEAL",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "payments")]
 impl rt::StringEnum for PaymentsUserSessionRequestPermittedPaymentChoicesItem {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CASH" => Self::Cash,
-            "BANK_TRANSFER" => Self::BankTransfer,
-            "BACS" => Self::Bacs,
-            "SEPA" => Self::Sepa,
-            "CH_DD" => Self::ChDd,
-            "LSV" => Self::Lsv,
-            "CREDIT_CARD" => Self::CreditCard,
-            "TWINT" => Self::Twint,
-            "PAYPAL" => Self::Paypal,
-            "BANCONTACT" => Self::Bancontact,
-            "IDEAL" => Self::Ideal,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Cash,
+        Self::BankTransfer,
+        Self::Bacs,
+        Self::Sepa,
+        Self::ChDd,
+        Self::Lsv,
+        Self::CreditCard,
+        Self::Twint,
+        Self::Paypal,
+        Self::Bancontact,
+        Self::Ideal,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -22938,7 +22566,7 @@ impl std::str::FromStr for PaymentsUserSessionRequestPermittedPaymentChoicesItem
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -22993,26 +22621,25 @@ impl PaymentsUserSessionRequestScope {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::MemberAccount => "MEMBER_ACCOUNT",
-            Self::Ecom => "ECOM",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "payments")]
 impl rt::StringEnum for PaymentsUserSessionRequestScope {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MEMBER_ACCOUNT" => Self::MemberAccount,
-            "ECOM" => Self::Ecom,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::MemberAccount, Self::Ecom];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23023,7 +22650,7 @@ impl std::str::FromStr for PaymentsUserSessionRequestScope {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23495,28 +23122,25 @@ impl PendingMasterDataAmendmentGender {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Male => "MALE",
-            Self::Female => "FEMALE",
-            Self::Unisex => "UNISEX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for PendingMasterDataAmendmentGender {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MALE" => Self::Male,
-            "FEMALE" => Self::Female,
-            "UNISEX" => Self::Unisex,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23527,7 +23151,7 @@ impl std::str::FromStr for PendingMasterDataAmendmentGender {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23581,28 +23205,25 @@ impl PendingMasterDataAmendmentTitle {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::None => "NONE",
-            Self::Dr => "DR",
-            Self::Prof => "PROF",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers-self-service")]
 impl rt::StringEnum for PendingMasterDataAmendmentTitle {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NONE" => Self::None,
-            "DR" => Self::Dr,
-            "PROF" => Self::Prof,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23613,7 +23234,7 @@ impl std::str::FromStr for PendingMasterDataAmendmentTitle {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -23891,32 +23512,31 @@ impl RecurrencePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Month => "MONTH",
-            Self::Week => "WEEK",
-            Self::Year => "YEAR",
-            Self::Once => "ONCE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for RecurrencePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "MONTH" => Self::Month,
-            "WEEK" => Self::Week,
-            "YEAR" => Self::Year,
-            "ONCE" => Self::Once,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Day,
+        Self::Month,
+        Self::Week,
+        Self::Year,
+        Self::Once,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -23927,7 +23547,7 @@ impl std::str::FromStr for RecurrencePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24137,32 +23757,31 @@ impl SignupPaymentScheduleEntryType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::ContractFee => "CONTRACT_FEE",
-            Self::StarterPackage => "STARTER_PACKAGE",
-            Self::FlatFee => "FLAT_FEE",
-            Self::ModuleFee => "MODULE_FEE",
-            Self::BonusPeriod => "BONUS_PERIOD",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for SignupPaymentScheduleEntryType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT_FEE" => Self::ContractFee,
-            "STARTER_PACKAGE" => Self::StarterPackage,
-            "FLAT_FEE" => Self::FlatFee,
-            "MODULE_FEE" => Self::ModuleFee,
-            "BONUS_PERIOD" => Self::BonusPeriod,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::ContractFee,
+        Self::StarterPackage,
+        Self::FlatFee,
+        Self::ModuleFee,
+        Self::BonusPeriod,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24173,7 +23792,7 @@ impl std::str::FromStr for SignupPaymentScheduleEntryType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24580,26 +24199,25 @@ impl SignupPreviewDtoCompanyFeeSplitType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for SignupPreviewDtoCompanyFeeSplitType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24610,7 +24228,7 @@ impl std::str::FromStr for SignupPreviewDtoCompanyFeeSplitType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24662,26 +24280,25 @@ impl SignupPreviewDtoDiscountType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for SignupPreviewDtoDiscountType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24692,7 +24309,7 @@ impl std::str::FromStr for SignupPreviewDtoDiscountType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24750,28 +24367,29 @@ impl SignupPreviewDtoVoucherEffectivePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unlimited => "UNLIMITED",
-            Self::InitialTerm => "INITIAL_TERM",
-            Self::TimeBased => "TIME_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for SignupPreviewDtoVoucherEffectivePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNLIMITED" => Self::Unlimited,
-            "INITIAL_TERM" => Self::InitialTerm,
-            "TIME_BASED" => Self::TimeBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Unlimited,
+        Self::InitialTerm,
+        Self::TimeBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24782,7 +24400,7 @@ impl std::str::FromStr for SignupPreviewDtoVoucherEffectivePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24832,24 +24450,25 @@ impl SignupPreviewDtoVoucherErrorCode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::InvalidCode => "INVALID_CODE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for SignupPreviewDtoVoucherErrorCode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INVALID_CODE" => Self::InvalidCode,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::InvalidCode];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24860,7 +24479,7 @@ impl std::str::FromStr for SignupPreviewDtoVoucherErrorCode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -24924,32 +24543,31 @@ impl SignupPreviewDtoVoucherType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Contract => "CONTRACT",
-            Self::Credit => "CREDIT",
-            Self::Discount => "DISCOUNT",
-            Self::CompanyFeeSplit => "COMPANY_FEE_SPLIT",
-            Self::Checkin => "CHECKIN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for SignupPreviewDtoVoucherType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "CONTRACT" => Self::Contract,
-            "CREDIT" => Self::Credit,
-            "DISCOUNT" => Self::Discount,
-            "COMPANY_FEE_SPLIT" => Self::CompanyFeeSplit,
-            "CHECKIN" => Self::Checkin,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Contract,
+        Self::Credit,
+        Self::Discount,
+        Self::CompanyFeeSplit,
+        Self::Checkin,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -24960,7 +24578,7 @@ impl std::str::FromStr for SignupPreviewDtoVoucherType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25718,36 +25336,33 @@ impl StudioOpeningHoursDayOfWeekFrom {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for StudioOpeningHoursDayOfWeekFrom {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25758,7 +25373,7 @@ impl std::str::FromStr for StudioOpeningHoursDayOfWeekFrom {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -25821,36 +25436,33 @@ impl StudioOpeningHoursDayOfWeekTo {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Monday => "MONDAY",
-            Self::Tuesday => "TUESDAY",
-            Self::Wednesday => "WEDNESDAY",
-            Self::Thursday => "THURSDAY",
-            Self::Friday => "FRIDAY",
-            Self::Saturday => "SATURDAY",
-            Self::Sunday => "SUNDAY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "studios")]
 impl rt::StringEnum for StudioOpeningHoursDayOfWeekTo {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MONDAY" => Self::Monday,
-            "TUESDAY" => Self::Tuesday,
-            "WEDNESDAY" => Self::Wednesday,
-            "THURSDAY" => Self::Thursday,
-            "FRIDAY" => Self::Friday,
-            "SATURDAY" => Self::Saturday,
-            "SUNDAY" => Self::Sunday,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Monday,
+        Self::Tuesday,
+        Self::Wednesday,
+        Self::Thursday,
+        Self::Friday,
+        Self::Saturday,
+        Self::Sunday,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -25861,7 +25473,7 @@ impl std::str::FromStr for StudioOpeningHoursDayOfWeekTo {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26081,32 +25693,31 @@ impl SubContractPaymentFrequency {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::NonRecurring => "NON_RECURRING",
-            Self::Recurring => "RECURRING",
-            Self::MonthDay => "MONTH_DAY",
-            Self::TermBased => "TERM_BASED",
-            Self::Free => "FREE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "customers")]
 impl rt::StringEnum for SubContractPaymentFrequency {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "NON_RECURRING" => Self::NonRecurring,
-            "RECURRING" => Self::Recurring,
-            "MONTH_DAY" => Self::MonthDay,
-            "TERM_BASED" => Self::TermBased,
-            "FREE" => Self::Free,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::NonRecurring,
+        Self::Recurring,
+        Self::MonthDay,
+        Self::TermBased,
+        Self::Free,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26117,7 +25728,7 @@ impl std::str::FromStr for SubContractPaymentFrequency {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26248,28 +25859,25 @@ impl TaxAdvisorCreateExportExportFileFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Csv => "CSV",
-            Self::Xlsx => "XLSX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportFileFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JSON" => Self::Json,
-            "CSV" => Self::Csv,
-            "XLSX" => Self::Xlsx,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Json, Self::Csv, Self::Xlsx];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26280,7 +25888,7 @@ impl std::str::FromStr for TaxAdvisorCreateExportExportFileFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26332,26 +25940,25 @@ impl TaxAdvisorCreateExportExportFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Single => "SINGLE",
-            Self::Aggregated => "AGGREGATED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SINGLE" => Self::Single,
-            "AGGREGATED" => Self::Aggregated,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Single, Self::Aggregated];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26362,7 +25969,7 @@ impl std::str::FromStr for TaxAdvisorCreateExportExportFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26414,26 +26021,25 @@ impl TaxAdvisorCreateExportExportLocale {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::English => "ENGLISH",
-            Self::German => "GERMAN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorCreateExportExportLocale {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENGLISH" => Self::English,
-            "GERMAN" => Self::German,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::English, Self::German];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26444,7 +26050,7 @@ impl std::str::FromStr for TaxAdvisorCreateExportExportLocale {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26574,28 +26180,25 @@ impl TaxAdvisorExportDownloadExportFileFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Json => "JSON",
-            Self::Csv => "CSV",
-            Self::Xlsx => "XLSX",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportFileFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "JSON" => Self::Json,
-            "CSV" => Self::Csv,
-            "XLSX" => Self::Xlsx,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Json, Self::Csv, Self::Xlsx];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26606,7 +26209,7 @@ impl std::str::FromStr for TaxAdvisorExportDownloadExportFileFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26658,26 +26261,25 @@ impl TaxAdvisorExportDownloadExportFormat {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Single => "SINGLE",
-            Self::Aggregated => "AGGREGATED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportFormat {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "SINGLE" => Self::Single,
-            "AGGREGATED" => Self::Aggregated,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Single, Self::Aggregated];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26688,7 +26290,7 @@ impl std::str::FromStr for TaxAdvisorExportDownloadExportFormat {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26740,26 +26342,25 @@ impl TaxAdvisorExportDownloadExportLocale {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::English => "ENGLISH",
-            Self::German => "GERMAN",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TaxAdvisorExportDownloadExportLocale {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ENGLISH" => Self::English,
-            "GERMAN" => Self::German,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::English, Self::German];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26770,7 +26371,7 @@ impl std::str::FromStr for TaxAdvisorExportDownloadExportLocale {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -26944,13 +26545,7 @@ impl TermUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
@@ -26963,18 +26558,19 @@ impl TermUnit {
     )
 )]
 impl rt::StringEnum for TermUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -26992,7 +26588,7 @@ impl std::str::FromStr for TermUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27113,34 +26709,32 @@ impl TermWithMinutesUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Minutes => "MINUTES",
-            Self::Hours => "HOURS",
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "classes", feature = "trial-offers"))]
 impl rt::StringEnum for TermWithMinutesUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "MINUTES" => Self::Minutes,
-            "HOURS" => Self::Hours,
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Minutes,
+        Self::Hours,
+        Self::Day,
+        Self::Week,
+        Self::Month,
+        Self::Year,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27151,7 +26745,7 @@ impl std::str::FromStr for TermWithMinutesUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27263,30 +26857,25 @@ impl TimePeriodPeriodUnit {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Day => "DAY",
-            Self::Week => "WEEK",
-            Self::Month => "MONTH",
-            Self::Year => "YEAR",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(any(feature = "customers", feature = "membership-self-service"))]
 impl rt::StringEnum for TimePeriodPeriodUnit {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DAY" => Self::Day,
-            "WEEK" => Self::Week,
-            "MONTH" => Self::Month,
-            "YEAR" => Self::Year,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Day, Self::Week, Self::Month, Self::Year];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27297,7 +26886,7 @@ impl std::str::FromStr for TimePeriodPeriodUnit {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27444,26 +27033,25 @@ impl TransferDetailsDebtCollectionType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Trust => "TRUST",
-            Self::Purchase => "PURCHASE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsDebtCollectionType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TRUST" => Self::Trust,
-            "PURCHASE" => Self::Purchase,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Trust, Self::Purchase];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27474,7 +27062,7 @@ impl std::str::FromStr for TransferDetailsDebtCollectionType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27543,30 +27131,30 @@ impl TransferDetailsOrigin {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::DebtCollectionRun => "DEBT_COLLECTION_RUN",
-            Self::IndividualHandover => "INDIVIDUAL_HANDOVER",
-            Self::AutomaticHandover => "AUTOMATIC_HANDOVER",
-            Self::ContractCancelation => "CONTRACT_CANCELATION",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsOrigin {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "DEBT_COLLECTION_RUN" => Self::DebtCollectionRun,
-            "INDIVIDUAL_HANDOVER" => Self::IndividualHandover,
-            "AUTOMATIC_HANDOVER" => Self::AutomaticHandover,
-            "CONTRACT_CANCELATION" => Self::ContractCancelation,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::DebtCollectionRun,
+        Self::IndividualHandover,
+        Self::AutomaticHandover,
+        Self::ContractCancelation,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27577,7 +27165,7 @@ impl std::str::FromStr for TransferDetailsOrigin {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27638,30 +27226,30 @@ impl TransferDetailsStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::InternalProcessing => "INTERNAL_PROCESSING",
-            Self::WaitingForConfirmation => "WAITING_FOR_CONFIRMATION",
-            Self::Completed => "COMPLETED",
-            Self::Failed => "FAILED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "finance")]
 impl rt::StringEnum for TransferDetailsStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INTERNAL_PROCESSING" => Self::InternalProcessing,
-            "WAITING_FOR_CONFIRMATION" => Self::WaitingForConfirmation,
-            "COMPLETED" => Self::Completed,
-            "FAILED" => Self::Failed,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::InternalProcessing,
+        Self::WaitingForConfirmation,
+        Self::Completed,
+        Self::Failed,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27672,7 +27260,7 @@ impl std::str::FromStr for TransferDetailsStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -27947,28 +27535,29 @@ impl TrialOfferLeadCustomerValidationStatus {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Possible => "POSSIBLE",
-            Self::InvalidLeadCustomerData => "INVALID_LEAD_CUSTOMER_DATA",
-            Self::DuplicateCustomer => "DUPLICATE_CUSTOMER",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadCustomerValidationStatus {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "POSSIBLE" => Self::Possible,
-            "INVALID_LEAD_CUSTOMER_DATA" => Self::InvalidLeadCustomerData,
-            "DUPLICATE_CUSTOMER" => Self::DuplicateCustomer,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Possible,
+        Self::InvalidLeadCustomerData,
+        Self::DuplicateCustomer,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -27979,7 +27568,7 @@ impl std::str::FromStr for TrialOfferLeadCustomerValidationStatus {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28090,28 +27679,25 @@ impl TrialOfferLeadDataConfigAddressMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigAddressMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28122,7 +27708,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigAddressMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28180,28 +27766,25 @@ impl TrialOfferLeadDataConfigDateOfBirthMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigDateOfBirthMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28212,7 +27795,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigDateOfBirthMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28270,28 +27853,25 @@ impl TrialOfferLeadDataConfigGenderMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigGenderMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28302,7 +27882,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigGenderMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28360,28 +27940,25 @@ impl TrialOfferLeadDataConfigTelephoneMode {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Inactive => "INACTIVE",
-            Self::Optional => "OPTIONAL",
-            Self::Mandatory => "MANDATORY",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "trial-offers")]
 impl rt::StringEnum for TrialOfferLeadDataConfigTelephoneMode {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "INACTIVE" => Self::Inactive,
-            "OPTIONAL" => Self::Optional,
-            "MANDATORY" => Self::Mandatory,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Inactive, Self::Optional, Self::Mandatory];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28392,7 +27969,7 @@ impl std::str::FromStr for TrialOfferLeadDataConfigTelephoneMode {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28499,55 +28076,42 @@ impl TypedArgumentDtoType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Timestamp => "TIMESTAMP",
-            Self::Boolean => "BOOLEAN",
-            Self::Date => "DATE",
-            Self::MonthDay => "MONTH_DAY",
-            Self::Time => "TIME",
-            Self::Term => "TERM",
-            Self::TermList => "TERM_LIST",
-            Self::Integer => "INTEGER",
-            Self::Decimal => "DECIMAL",
-            Self::String => "STRING",
-            Self::Money => "MONEY",
-            Self::LimitableConfigProperty => "LIMITABLE_CONFIG_PROPERTY",
-            Self::I18nKey => "I18N_KEY",
-            Self::I18nKeyList => "I18N_KEY_LIST",
-            Self::PermissionList => "PERMISSION_LIST",
-            Self::Enum => "ENUM",
-            Self::AvailabilityList => "AVAILABILITY_LIST",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 impl rt::StringEnum for TypedArgumentDtoType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "TIMESTAMP" => Self::Timestamp,
-            "BOOLEAN" => Self::Boolean,
-            "DATE" => Self::Date,
-            "MONTH_DAY" => Self::MonthDay,
-            "TIME" => Self::Time,
-            "TERM" => Self::Term,
-            "TERM_LIST" => Self::TermList,
-            "INTEGER" => Self::Integer,
-            "DECIMAL" => Self::Decimal,
-            "STRING" => Self::String,
-            "MONEY" => Self::Money,
-            "LIMITABLE_CONFIG_PROPERTY" => Self::LimitableConfigProperty,
-            "I18N_KEY" => Self::I18nKey,
-            "I18N_KEY_LIST" => Self::I18nKeyList,
-            "PERMISSION_LIST" => Self::PermissionList,
-            "ENUM" => Self::Enum,
-            "AVAILABILITY_LIST" => Self::AvailabilityList,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Timestamp,
+        Self::Boolean,
+        Self::Date,
+        Self::MonthDay,
+        Self::Time,
+        Self::Term,
+        Self::TermList,
+        Self::Integer,
+        Self::Decimal,
+        Self::String,
+        Self::Money,
+        Self::LimitableConfigProperty,
+        Self::I18nKey,
+        Self::I18nKeyList,
+        Self::PermissionList,
+        Self::Enum,
+        Self::AvailabilityList,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28557,7 +28121,7 @@ impl std::str::FromStr for TypedArgumentDtoType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28725,26 +28289,25 @@ impl VoucherDiscountPeriodDiscountType {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Absolute => "ABSOLUTE",
-            Self::Percentage => "PERCENTAGE",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for VoucherDiscountPeriodDiscountType {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "ABSOLUTE" => Self::Absolute,
-            "PERCENTAGE" => Self::Percentage,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28755,7 +28318,7 @@ impl std::str::FromStr for VoucherDiscountPeriodDiscountType {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
@@ -28813,28 +28376,29 @@ impl VoucherDiscountPeriodEffectivePeriod {
 
     /// The value as it appears on the wire.
     pub fn as_str(&self) -> &str {
-        match self {
-            Self::Unlimited => "UNLIMITED",
-            Self::InitialTerm => "INITIAL_TERM",
-            Self::TimeBased => "TIME_BASED",
-            Self::Unknown(other) => other,
-        }
+        rt::StringEnum::as_wire(self)
     }
 }
 
 #[cfg(feature = "memberships")]
 impl rt::StringEnum for VoucherDiscountPeriodEffectivePeriod {
-    fn from_wire(value: &str) -> Self {
-        match value {
-            "UNLIMITED" => Self::Unlimited,
-            "INITIAL_TERM" => Self::InitialTerm,
-            "TIME_BASED" => Self::TimeBased,
-            other => Self::Unknown(other.to_owned()),
-        }
+    const VARIANTS: &'static [Self] = &[
+        Self::Unlimited,
+        Self::InitialTerm,
+        Self::TimeBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
     }
 
-    fn as_wire(&self) -> &str {
-        self.as_str()
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
     }
 }
 
@@ -28845,7 +28409,7 @@ impl std::str::FromStr for VoucherDiscountPeriodEffectivePeriod {
     /// Never fails: a value the client does not know becomes the fallback variant;
     /// check [`is_unknown`](Self::is_unknown) to reject it.
     fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(<Self as rt::StringEnum>::from_wire(value))
+        Ok(rt::StringEnum::from_wire(value))
     }
 }
 
