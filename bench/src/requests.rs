@@ -137,6 +137,8 @@ impl RawClient {
     fn new(base_url: &str) -> RawClient {
         let mut api_key = HeaderValue::from_static(API_KEY);
         api_key.set_sensitive(true);
+        // Our own reqwest client, maybe the process's first: rustls needs a provider.
+        openapi_client_runtime::install_crypto_provider();
         RawClient {
             http: reqwest::Client::builder()
                 .connect_timeout(Duration::from_secs(10))

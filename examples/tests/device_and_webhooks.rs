@@ -591,6 +591,8 @@ struct Sender {
 
 impl Sender {
     fn new(url: String) -> Sender {
+        // Our own reqwest client, maybe the process's first: rustls needs a provider.
+        magicline::runtime::install_crypto_provider();
         let http = reqwest::Client::builder()
             .no_proxy()
             .build()

@@ -262,6 +262,7 @@ impl<C> ClientBuilder<C> {
             headers.insert(name, value);
         }
 
+        install_crypto_provider();
         let http = match self.reqwest_builder {
             Some(builder) => builder,
             None => reqwest::Client::builder().connect_timeout(self.connect_timeout),
@@ -280,6 +281,21 @@ impl<C> ClientBuilder<C> {
                 retry: self.retry,
             }),
         }))
+    }
+}
+
+/// Installs rustls's `ring` crypto provider as the process default, unless one is installed
+/// (with the `rustls-ring` feature; otherwise it does nothing).
+///
+/// With `rustls-ring`, reqwest is built with rustls but no provider of its own and uses the
+/// process default; building a [`Client`] calls this first. A program that builds its own
+/// `reqwest::Client` before any of ours calls it too, or reqwest panics for want of a provider
+/// (or installs the provider it prefers, which then serves every client).
+pub fn install_crypto_provider() {
+    #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc-rs")))]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // An error only says that another thread installed one in the meantime.
+        let _ = rustls::crypto::ring::default_provider().install_default();
     }
 }
 

@@ -14,7 +14,8 @@ use tracing::field::Empty;
 
 use crate::Operation;
 use crate::client::Client;
-use crate::error::{DecodeError, Error, ErrorBody, SuccessBody, TransportKind, decode_json};
+use crate::decode::{DecodeError, decode_json};
+use crate::error::{Error, ErrorBody, SuccessBody, TransportKind};
 use crate::form::FormStyle;
 use crate::multipart;
 use crate::param::ParamValue;

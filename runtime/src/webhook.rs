@@ -24,7 +24,7 @@
 //!
 //! ```
 //! use openapi_client_runtime::webhook::{Delivery, Receiver};
-//! use openapi_client_runtime::reqwest::header::HeaderMap;
+//! use openapi_client_runtime::HeaderMap;
 //!
 //! #[derive(serde::Deserialize)]
 //! struct Event {
@@ -59,8 +59,8 @@ use std::fmt;
 use std::hash::Hash;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
-use reqwest::StatusCode;
-use reqwest::header::{HeaderMap, HeaderName};
+use http::StatusCode;
+use http::header::{HeaderMap, HeaderName};
 use serde::de::DeserializeOwned;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;

@@ -189,11 +189,15 @@ impl Proxy {
             upstream: upstream.trim_end_matches('/').to_owned(),
             // No pooled connections: Prism closes idle ones after 5 s, and a request sent on
             // one it is closing fails ("connection closed before message completed").
-            http: reqwest::Client::builder()
-                .no_proxy()
-                .pool_max_idle_per_host(0)
-                .build()
-                .expect("a plain HTTP client builds"),
+            http: {
+                // Our own reqwest client, maybe the process's first: rustls needs a provider.
+                openapi_client_runtime::install_crypto_provider();
+                reqwest::Client::builder()
+            }
+            .no_proxy()
+            .pool_max_idle_per_host(0)
+            .build()
+            .expect("a plain HTTP client builds"),
             exchanges: Mutex::new(HashMap::new()),
             tamper: Mutex::new(None),
         });

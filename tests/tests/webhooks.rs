@@ -4,8 +4,8 @@
 //! `examples/tests/device_and_webhooks.rs`.)
 
 use magicline_webhooks::models::{WebhookEvent, WebhookEventRequest};
-use magicline_webhooks::runtime::reqwest::StatusCode;
-use magicline_webhooks::runtime::reqwest::header::HeaderMap;
+use magicline_webhooks::runtime::HeaderMap;
+use magicline_webhooks::runtime::StatusCode;
 use magicline_webhooks::runtime::uuid::Uuid;
 use magicline_webhooks::runtime::webhook::{Delivery, Reason, Receiver};
 use magicline_webhooks::runtime::{self as rt};

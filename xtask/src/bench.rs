@@ -81,11 +81,13 @@ pub enum Part {
     Downstream,
     /// Generated lines, LLVM IR lines, and crate-only builds next to openapi-generator's.
     CodeSize,
+    /// Clean builds of the baseline with each TLS backend (not part of `all`).
+    Tls,
 }
 
 impl Part {
     fn includes(self, part: Part) -> bool {
-        self == Part::All || self == part
+        self == part || (self == Part::All && part != Part::Tls)
     }
 }
 
@@ -117,6 +119,9 @@ pub fn run(root: &Path, args: &BenchArgs) -> Result<()> {
     }
     if args.only.includes(Part::CodeSize) {
         code_size::run(root, args.builds)?;
+    }
+    if args.only.includes(Part::Tls) {
+        downstream::tls(root, args.rounds)?;
     }
     Ok(())
 }
@@ -215,7 +220,7 @@ fn generated_crates(root: &Path) -> Result<Vec<GeneratedCrate>> {
         .iter()
         .map(|api| {
             let dir = api.crate_dir(root);
-            let tags = default_features(&dir.join("Cargo.toml"))?;
+            let tags = default_features(&dir.join("Cargo.toml"))?.tags;
             Ok(GeneratedCrate {
                 name: api.crate_name.clone(),
                 dir,
@@ -225,9 +230,17 @@ fn generated_crates(root: &Path) -> Result<Vec<GeneratedCrate>> {
         .collect()
 }
 
-/// The `default` features of the generated crate whose `Cargo.toml` is `cargo_toml`: the
-/// generator makes them exactly the crate's tag features.
-pub fn default_features(cargo_toml: &Path) -> Result<Vec<String>> {
+/// The `default` features of a generated client crate.
+#[derive(Debug, PartialEq, Eq)]
+pub struct DefaultFeatures {
+    /// The tag features: those that enable nothing else (`tag = []`).
+    pub tags: Vec<String>,
+    /// The others, such as the TLS backend, which forward to the runtime.
+    pub others: Vec<String>,
+}
+
+/// The `default` features of the generated crate whose `Cargo.toml` is `cargo_toml`.
+pub fn default_features(cargo_toml: &Path) -> Result<DefaultFeatures> {
     let text = std::fs::read_to_string(cargo_toml)
         .with_context(|| format!("cannot read {}", cargo_toml.display()))?;
     let document: toml_edit::DocumentMut = text
@@ -240,10 +253,18 @@ pub fn default_features(cargo_toml: &Path) -> Result<Vec<String>> {
     else {
         bail!("{} has no `features.default` list", cargo_toml.display());
     };
-    Ok(default
+    let features = document.get("features");
+    let is_tag = |name: &str| {
+        features
+            .and_then(|features| features.get(name))
+            .and_then(|definition| definition.as_array())
+            .is_some_and(|definition| definition.is_empty())
+    };
+    let (tags, others) = default
         .iter()
         .filter_map(|feature| feature.as_str().map(str::to_owned))
-        .collect())
+        .partition(|feature| is_tag(feature));
+    Ok(DefaultFeatures { tags, others })
 }
 
 fn compile(root: &Path, builds: u32) -> Result<()> {
@@ -544,10 +565,16 @@ mod tests {
         let path = dir.path().join("Cargo.toml");
         std::fs::write(
             &path,
-            "[package]\nname = \"x\"\n\n[features]\ndefault = [\"pets\", \"stores\"]\npets = []\nstores = []\nmock = []\n",
+            "[package]\nname = \"x\"\n\n[features]\ndefault = [\"pets\", \"stores\", \"tls\"]\npets = []\nstores = []\nmock = []\ntls = [\"rt/tls\"]\n",
         )
         .unwrap();
-        assert_eq!(default_features(&path).unwrap(), ["pets", "stores"]);
+        assert_eq!(
+            default_features(&path).unwrap(),
+            DefaultFeatures {
+                tags: vec!["pets".to_owned(), "stores".to_owned()],
+                others: vec!["tls".to_owned()],
+            }
+        );
         std::fs::write(&path, "[package]\nname = \"x\"\n").unwrap();
         let error = default_features(&path).unwrap_err().to_string();
         assert!(error.contains("has no `features.default` list"), "{error}");

@@ -233,6 +233,9 @@ pub fn find_in_folder(dir: &Path, api: &Api) -> Result<PathBuf> {
 
 fn download(url: &str) -> Result<Vec<u8>> {
     let advice = "check the network, or pass `--from DIR` (or set MAGICLINE_SPECS_FROM) with local copies of the specs";
+    // reqwest's `rustls-no-provider` uses the process's default crypto provider; an error only
+    // says one is installed already.
+    let _ = rustls::crypto::ring::default_provider().install_default();
     let client = reqwest::blocking::Client::builder()
         .timeout(DOWNLOAD_TIMEOUT)
         .user_agent(concat!("magicline-xtask/", env!("CARGO_PKG_VERSION")))

@@ -179,7 +179,7 @@ pub const FULL_ONLY_TESTS: &[(&str, &str)] = &[
     ("doc_search", "a cargo doc of a generated crate"),
     (
         "features_compile",
-        "a cargo build of every tag feature alone",
+        "a cargo build of every tag feature alone and of each runtime feature set",
     ),
     (
         "semver_agreement",

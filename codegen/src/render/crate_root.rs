@@ -337,8 +337,9 @@ pub(crate) fn cargo_toml(
             "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\n\
              description = {description}\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n\
              [dependencies]\n\
-             # The runtime, named `rt` in the generated code whichever package provides it.\n\
-             rt = {{ package = {runtime_package}, {runtime_source} }}\n\
+             # The runtime, named `rt` in the generated code whichever package provides it; without\n\
+             # its default features only its model helpers, which need serde and no HTTP client.\n\
+             rt = {{ package = {runtime_package}, {runtime_source}, default-features = false }}\n\
              serde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
              [features]\n\
              # The runtime's `webhook` module (as `runtime::webhook`): receiving these types at an\n\
@@ -352,12 +353,14 @@ pub(crate) fn cargo_toml(
         "{header}\n[package]\nname = \"{name}\"\nversion = \"{version}\"\nedition = \"2021\"\nrust-version = \"1.85\"\n\
          description = {description}\nlicense = \"MIT OR Apache-2.0\"\npublish = false\n\n\
          [dependencies]\n\
-         # The runtime, named `rt` in the generated code whichever package provides it.\n\
-         rt = {{ package = {runtime_package}, {runtime_source} }}\n\
+         # The runtime, named `rt` in the generated code whichever package provides it: its HTTP\n\
+         # client, with the TLS backend the features below choose.\n\
+         rt = {{ package = {runtime_package}, {runtime_source}, default-features = false, features = [\"client\"] }}\n\
          serde = {{ version = \"1\", features = [\"derive\"] }}\n\n\
          # One feature per operation group (tag); turn off `default-features` and pick the groups\n\
-         # you use to compile only their operations and the types they need.\n\
+         # you use (and a TLS backend) to compile only their operations and the types they need.\n\
          [features]\ndefault = [{defaults}]\n{features}\n\
+         {tls}\n\
          # Typed test doubles (the `mock` module): a local mock server with an expectation per operation.\n\
          mock = [\"rt/mock\"]\n\n\
          # docs.rs documents every feature and marks each gated item with the feature it needs.\n\
@@ -367,9 +370,12 @@ pub(crate) fn cargo_toml(
         defaults = plan
             .features
             .iter()
+            .map(String::as_str)
+            .chain([DEFAULT_TLS])
             .map(|f| format!("\"{f}\""))
             .collect::<Vec<_>>()
             .join(", "),
+        tls = TLS_FEATURES,
         features = plan
             .features
             .iter()
@@ -377,6 +383,22 @@ pub(crate) fn cargo_toml(
             .collect::<String>(),
     )
 }
+
+/// The TLS backend a client crate enables by default, one of [`TLS_FEATURES`].
+const DEFAULT_TLS: &str = "rustls-ring";
+
+/// A client crate's TLS backends: each forwards to the runtime's feature of the same name. The
+/// default (`ring`) is the one that builds fastest and needs no C toolchain (see
+/// BENCHMARKS.md, "TLS backends").
+const TLS_FEATURES: &str = "\
+# The TLS backend of HTTPS connections; one is enough (with none, only `http://` works).
+# rustls with the `ring` crypto provider: the default, the quickest to build, no C toolchain.
+rustls-ring = [\"rt/rustls-ring\"]
+# rustls with the `aws-lc-rs` crypto provider (its build compiles AWS-LC, with a C toolchain).
+rustls-aws-lc-rs = [\"rt/rustls-aws-lc-rs\"]
+# The platform's TLS library (OpenSSL on Linux, which needs its headers to build).
+native-tls = [\"rt/native-tls\"]
+";
 
 /// A TOML basic string: quotes and backslashes escaped.
 fn toml_string(text: &str) -> String {

@@ -5,11 +5,14 @@
 //! from an empty target folder:
 //!
 //! - **baseline**: only `reqwest`, `tokio` and `serde`, as the runtime depends on them (the
-//!   workspace's entries, with the features the runtime's default turns on);
+//!   workspace's entries, with the TLS backend the runtime's default features turn on);
 //! - **client, default features**: the baseline plus a client crate with every tag;
 //! - **client, one tag**: the baseline plus the client with one tag's feature alone;
 //! - **types alone**: a models-only crate (webhook events) with its default features, and
 //!   nothing else.
+//!
+//! `--only tls` builds the baseline with each TLS backend the runtime offers instead: what the
+//! choice of the default rests on.
 //!
 //! The cases of one round are built one after the other, and rounds repeat, so that a change of
 //! the machine's load reaches every case alike. Ratios are against the baseline of the same run.
@@ -30,9 +33,45 @@ const DOWNSTREAM_DIR: &str = "target/bench-downstream";
 /// The dependencies of the baseline, as the workspace declares them for the runtime.
 const BASELINE_DEPENDENCIES: [&str; 3] = ["reqwest", "tokio", "serde"];
 
-/// Features of `reqwest` the runtime turns on beyond the workspace's entry, by its default
-/// features: the TLS backend, which the baseline must build too to be the same stack.
-const BASELINE_REQWEST_EXTRA_FEATURES: &[&str] = &[];
+/// A TLS backend of reqwest: what the baseline adds to the workspace's entries for it.
+struct Tls {
+    /// The row's name.
+    name: &'static str,
+    /// The folder of its case in the TLS comparison.
+    dir: &'static str,
+    /// Features of `reqwest`.
+    reqwest_features: &'static [&'static str],
+    /// Other workspace dependencies it needs (the crypto provider).
+    dependencies: &'static [&'static str],
+}
+
+/// The backends the runtime offers, the default (its default feature `rustls-ring`) first.
+const TLS_BACKENDS: [Tls; 4] = [
+    Tls {
+        name: "rustls with ring (`rustls-ring`, the default)",
+        dir: "tls-rustls-ring",
+        reqwest_features: &["rustls-no-provider"],
+        dependencies: &["rustls"],
+    },
+    Tls {
+        name: "rustls with aws-lc-rs (`rustls-aws-lc-rs`)",
+        dir: "tls-rustls-aws-lc-rs",
+        reqwest_features: &["rustls"],
+        dependencies: &[],
+    },
+    Tls {
+        name: "native-tls (OpenSSL)",
+        dir: "tls-native-tls",
+        reqwest_features: &["native-tls"],
+        dependencies: &[],
+    },
+    Tls {
+        name: "no TLS (`client` alone: `http://` only)",
+        dir: "tls-none",
+        reqwest_features: &[],
+        dependencies: &[],
+    },
+];
 
 /// The goals of the issue, each a case's CPU time against the baseline's.
 struct Goal {
@@ -68,7 +107,8 @@ pub fn run(root: &Path, options: &Options<'_>) -> Result<()> {
     let manifest = Manifest::load(root)?;
     let client = pick(&manifest, options.client, codegen::Surface::Client)?;
     let types = pick(&manifest, None, codegen::Surface::ModelsOnly)?;
-    let tags = super::default_features(&client.crate_dir(root).join("Cargo.toml"))?;
+    let defaults = super::default_features(&client.crate_dir(root).join("Cargo.toml"))?;
+    let tags = &defaults.tags;
     let tag = match options.tag {
         Some(tag) if tags.iter().any(|known| known == tag) => tag.to_owned(),
         Some(tag) => bail!(
@@ -81,16 +121,44 @@ pub fn run(root: &Path, options: &Options<'_>) -> Result<()> {
             .with_context(|| format!("{} has no tag features", client.crate_name))?
             .clone(),
     };
-    let cases = cases(root, client, &tag, types)?;
-    let base = root.join(DOWNSTREAM_DIR);
-    for case in &cases {
-        write_case(root, &base.join(case.dir), case)?;
-    }
+    // The one-tag case keeps the other defaults (the TLS backend): only the tags differ.
+    let features: Vec<&str> = std::iter::once(tag.as_str())
+        .chain(defaults.others.iter().map(String::as_str))
+        .collect();
+    let cases = cases(root, client, &features, types)?;
     println!();
     println!(
         "## Downstream: a fresh crate built from clean, {} round(s)",
         options.rounds
     );
+    measure_cases(root, &cases, options.rounds)
+}
+
+/// The baseline with each TLS backend, built from clean, `rounds` times: what choosing one costs.
+pub fn tls(root: &Path, rounds: u32) -> Result<()> {
+    let cases = TLS_BACKENDS
+        .iter()
+        .map(|tls| {
+            Ok(Case {
+                label: format!("reqwest, tokio, serde; {}", tls.name),
+                dir: tls.dir,
+                dependencies: baseline_dependencies(root, tls)?,
+                goal: None,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    println!();
+    println!("## TLS backends: the baseline built from clean with each, {rounds} round(s)");
+    measure_cases(root, &cases, rounds)
+}
+
+/// Writes the cases, builds each from clean `rounds` times (a round builds every case once),
+/// and prints the table against the first case.
+fn measure_cases(root: &Path, cases: &[Case], rounds: u32) -> Result<()> {
+    let base = root.join(DOWNSTREAM_DIR);
+    for case in cases {
+        write_case(root, &base.join(case.dir), case)?;
+    }
     println!();
     println!(
         "Each build: `cargo build` in {}/<case> with an empty target folder (dev profile, \
@@ -101,13 +169,13 @@ pub fn run(root: &Path, options: &Options<'_>) -> Result<()> {
         println!("load average (1, 5, 15 min) before the builds: {load}");
     }
     let mut samples: Vec<Vec<Stats>> = cases.iter().map(|_| Vec::new()).collect();
-    for _ in 0..options.rounds {
+    for _ in 0..rounds {
         for (case, samples) in cases.iter().zip(&mut samples) {
             samples.push(clean_build(root, &base.join(case.dir))?);
         }
     }
     let stats: Vec<Stats> = samples.iter().map(|runs| Stats::combine(runs)).collect();
-    print_table(&cases, &stats);
+    print_table(cases, &stats);
     if let Some(load) = load_average() {
         println!();
         println!("load average (1, 5, 15 min) after the builds: {load}");
@@ -131,12 +199,14 @@ fn pick<'m>(
     })
 }
 
-fn cases(root: &Path, client: &Api, tag: &str, types: &Api) -> Result<Vec<Case>> {
-    let baseline = baseline_dependencies(root)?;
+/// The cases; `features` are the one-tag case's: the tag first, then the other defaults.
+fn cases(root: &Path, client: &Api, features: &[&str], types: &Api) -> Result<Vec<Case>> {
+    let tls = &TLS_BACKENDS[0];
+    let baseline = baseline_dependencies(root, tls)?;
     let path = |api: &Api| api.crate_dir(root).display().to_string();
     Ok(vec![
         Case {
-            label: "baseline: reqwest, tokio, serde".to_owned(),
+            label: format!("baseline: reqwest, tokio, serde; {}", tls.name),
             dir: "baseline",
             dependencies: baseline.clone(),
             goal: None,
@@ -158,10 +228,13 @@ fn cases(root: &Path, client: &Api, tag: &str, types: &Api) -> Result<Vec<Case>>
             }),
         },
         Case {
-            label: format!("baseline + {} with only `{tag}`", client.crate_name),
+            label: format!(
+                "baseline + {} with only `{}`",
+                client.crate_name, features[0]
+            ),
             dir: "client-one-tag",
             dependencies: format!(
-                "{baseline}{} = {{ path = {:?}, default-features = false, features = [{tag:?}] }}\n",
+                "{baseline}{} = {{ path = {:?}, default-features = false, features = {features:?} }}\n",
                 client.crate_name,
                 path(client)
             ),
@@ -182,9 +255,9 @@ fn cases(root: &Path, client: &Api, tag: &str, types: &Api) -> Result<Vec<Case>>
     ])
 }
 
-/// The baseline's `[dependencies]`: the workspace's entries for [`BASELINE_DEPENDENCIES`], with
-/// [`BASELINE_REQWEST_EXTRA_FEATURES`].
-fn baseline_dependencies(root: &Path) -> Result<String> {
+/// The baseline's `[dependencies]`: the workspace's entries for [`BASELINE_DEPENDENCIES`] and
+/// the backend's, with the backend's `reqwest` features.
+fn baseline_dependencies(root: &Path, tls: &Tls) -> Result<String> {
     let path = root.join("Cargo.toml");
     let text = std::fs::read_to_string(&path)
         .with_context(|| format!("cannot read {}", path.display()))?;
@@ -192,7 +265,7 @@ fn baseline_dependencies(root: &Path) -> Result<String> {
         .parse()
         .with_context(|| format!("{} is not valid TOML", path.display()))?;
     let mut table = TomlTable::new();
-    for name in BASELINE_DEPENDENCIES {
+    for name in BASELINE_DEPENDENCIES.iter().chain(tls.dependencies) {
         let Some(entry) = document
             .get("workspace")
             .and_then(|workspace| workspace.get("dependencies"))
@@ -201,8 +274,8 @@ fn baseline_dependencies(root: &Path) -> Result<String> {
             bail!("{} has no `workspace.dependencies.{name}`", path.display());
         };
         let mut entry = entry.clone();
-        if name == "reqwest" && !BASELINE_REQWEST_EXTRA_FEATURES.is_empty() {
-            add_features(&mut entry, BASELINE_REQWEST_EXTRA_FEATURES)
+        if *name == "reqwest" && !tls.reqwest_features.is_empty() {
+            add_features(&mut entry, tls.reqwest_features)
                 .with_context(|| format!("{}: `workspace.dependencies.{name}`", path.display()))?;
         }
         table.insert(name, entry);
