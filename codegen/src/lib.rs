@@ -24,7 +24,7 @@ mod spec;
 pub use error::{Error, Warning};
 pub use refs::{Resolved, Resolver};
 pub use render::format_file;
-pub use spec::{MISSING_INFO_VERSION, Spec};
+pub use spec::{MISSING_INFO_VERSION, Spec, Webhooks};
 
 /// How to generate one crate.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -74,9 +74,11 @@ pub enum Surface {
     /// A client: every operation a method, every schema a type, test doubles (feature `mock`).
     #[default]
     Client,
-    /// Only the component schemas as types (`src/models.rs`), and the header of the document's
-    /// API-key scheme as a constant. For documents whose operations are not ours to call, such
-    /// as the callbacks a server makes to an endpoint the reader of the document runs.
+    /// Only the component schemas and the payloads (request bodies) of the operations as types
+    /// (`src/models.rs`), and the header of the document's API-key scheme as a constant. For
+    /// documents whose operations are not ours to call, such as the callbacks a server makes to
+    /// an endpoint the reader of the document runs. (A 3.1 `webhooks` section's payloads are
+    /// types in either surface.)
     ModelsOnly,
 }
 

@@ -15,6 +15,7 @@
 //! | `$ref` with sibling keys             | `allOf: [{$ref}]` plus the siblings        |
 //! | `$ref` to a `$id` or an `$anchor`    | `$ref` to that schema's JSON pointer       |
 //! | no `paths` (3.1 only)                | `paths: {}`                                |
+//! | `webhooks`, `components/pathItems`   | normalised like `paths`; `webhooks` read beside the document ([`Spec::webhooks`]) |
 //! | an operation without `responses` (3.1 only) | `responses: {}`: nothing documented, so the method returns the raw response |
 //!
 //! The last rule matters for 3.0 documents too: `openapiv3` would otherwise drop the siblings
@@ -42,7 +43,12 @@ pub struct Spec {
     source: Value,
     /// Problems tolerated while reading.
     warnings: Vec<Warning>,
+    /// The 3.1 `webhooks` section, which `openapiv3` does not read.
+    webhooks: Webhooks,
 }
+
+/// A document's webhooks: name -> the path item describing the call the API makes.
+pub type Webhooks = indexmap::IndexMap<String, openapiv3::ReferenceOr<openapiv3::PathItem>>;
 
 impl Spec {
     /// Parses JSON or YAML text. Accepts OpenAPI 3.0.x and 3.1.x.
@@ -62,6 +68,7 @@ impl Spec {
         match serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(&document) {
             Ok(api) => Ok(Spec {
                 api,
+                webhooks: read_webhooks(&document).map_err(located)?,
                 document,
                 source,
                 warnings,
@@ -85,6 +92,11 @@ impl Spec {
     /// The normalised document.
     pub fn openapi(&self) -> &openapiv3::OpenAPI {
         &self.api
+    }
+
+    /// The document's 3.1 `webhooks` (normalised like `paths`); empty when it has none.
+    pub fn webhooks(&self) -> &Webhooks {
+        &self.webhooks
     }
 
     /// The `$ref`s of the normalised document, followed on the JSON it was read from.
@@ -320,22 +332,8 @@ fn locate_error(document: &Value) -> Option<Error> {
         .into_iter()
         .flatten()
     {
-        let item_pointer = paths.join(path);
-        let Some(item) = item.as_object() else {
-            return check::<openapiv3::PathItem>(&Value::Null, &item_pointer).err();
-        };
-        for (key, value) in item {
-            let pointer = item_pointer.join(key);
-            let result = match key.as_str() {
-                "parameters" => {
-                    check_each::<openapiv3::ReferenceOr<openapiv3::Parameter>>(value, &pointer)
-                }
-                method if METHODS.contains(&method) => check_operation(value, &pointer),
-                _ => Ok(()),
-            };
-            if let Err(error) = result {
-                return Some(error);
-            }
+        if let Err(error) = check_path_item(item, &paths.join(path)) {
+            return Some(error);
         }
     }
     let schemas = root.join("components").join("schemas");
@@ -349,6 +347,50 @@ fn locate_error(document: &Value) -> Option<Error> {
         }
     }
     None
+}
+
+/// A path item part by part: its parameters and each operation.
+fn check_path_item(item: &Value, item_pointer: &Pointer) -> Result<(), Error> {
+    let Some(item) = item.as_object() else {
+        return check::<openapiv3::PathItem>(&Value::Null, item_pointer);
+    };
+    for (key, value) in item {
+        let pointer = item_pointer.join(key);
+        match key.as_str() {
+            "parameters" => {
+                check_each::<openapiv3::ReferenceOr<openapiv3::Parameter>>(value, &pointer)?;
+            }
+            method if METHODS.contains(&method) => check_operation(value, &pointer)?,
+            _ => {}
+        }
+    }
+    Ok(())
+}
+
+/// The 3.1 `webhooks` section of the normalised document: the calls the API makes to the
+/// reader, each a path item under a name, in document order.
+fn read_webhooks(document: &Value) -> Result<Webhooks, Error> {
+    let pointer = Pointer::root().join("webhooks");
+    let section = match document.get("webhooks") {
+        None => return Ok(Webhooks::new()),
+        Some(Value::Object(section)) => section,
+        Some(_) => return Err(Error::invalid(&pointer, "must be an object of path items")),
+    };
+    let mut webhooks = Webhooks::new();
+    for (name, item) in section {
+        let item_pointer = pointer.join(name);
+        if item.get("$ref").is_none() {
+            check_path_item(item, &item_pointer)?;
+        }
+        let item = serde_path_to_error::deserialize(item).map_err(|e| {
+            Error::invalid(
+                &pointer_of(&item_pointer, e.path()),
+                e.into_inner().to_string(),
+            )
+        })?;
+        webhooks.insert(name.clone(), item);
+    }
+    Ok(webhooks)
 }
 
 fn check_operation(operation: &Value, pointer: &Pointer) -> Result<(), Error> {
@@ -606,9 +648,18 @@ pub(crate) fn normalise(document: &mut Value) {
             }
         }
     }
-    if let Some(Value::Object(paths)) = root.get_mut("paths") {
-        for item in paths.values_mut() {
-            normalise_path_item(item, optional_responses);
+    if let Some(Value::Object(components)) = root.get_mut("components") {
+        if let Some(Value::Object(items)) = components.get_mut("pathItems") {
+            for item in items.values_mut() {
+                normalise_path_item(item, optional_responses);
+            }
+        }
+    }
+    for section in ["paths", "webhooks"] {
+        if let Some(Value::Object(items)) = root.get_mut(section) {
+            for item in items.values_mut() {
+                normalise_path_item(item, optional_responses);
+            }
         }
     }
 }
@@ -936,6 +987,48 @@ mod tests {
         let error = Spec::parse(text).unwrap_err();
         assert!(
             error.to_string().starts_with("#/paths/~1a/get/responses: "),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn paths_and_responses_are_optional_in_3_1_only() {
+        let spec = Spec::parse(
+            r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+                "webhooks": {"w": {"post": {"summary": "s"}}}}"#,
+        )
+        .unwrap();
+        assert!(spec.openapi().paths.paths.is_empty());
+        let hook = spec.webhooks()["w"].as_item().unwrap();
+        let post = hook.post.as_ref().unwrap();
+        assert!(post.responses.responses.is_empty() && post.responses.default.is_none());
+
+        let error = Spec::parse(r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"}}"#)
+            .unwrap_err();
+        assert!(error.to_string().contains("paths"), "{error}");
+        let error = Spec::parse(
+            r#"{"openapi": "3.0.3", "info": {"title": "t", "version": "1"},
+                "paths": {"/a": {"get": {}}}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            error.to_string().starts_with("#/paths/~1a/get: ")
+                && error.to_string().contains("responses"),
+            "{error}"
+        );
+    }
+
+    #[test]
+    fn a_malformed_webhook_names_its_pointer() {
+        let error = Spec::parse(
+            r#"{"openapi": "3.1.0", "info": {"title": "t", "version": "1"},
+                "webhooks": {"w": {"post": {"requestBody": 5}}}}"#,
+        )
+        .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .starts_with("#/webhooks/w/post/requestBody: "),
             "{error}"
         );
     }

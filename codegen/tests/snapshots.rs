@@ -119,6 +119,7 @@ fixtures! {
     discriminator_inheritance,
     v31_components_only,
     v31_no_responses,
+    models_only_v31_webhooks,
 }
 
 /// Every fixture file has a snapshot test above (and every test a file).

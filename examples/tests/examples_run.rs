@@ -140,14 +140,13 @@ async fn self_service_withdraws_against_prism() {
 
 /// The contact data of customer 7 in `status`, with amendment 99 pending or none.
 fn contact_data_with(
-    status: models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
+    status: models::AmendableContactDataStatus,
     pending: bool,
-) -> models::OpenApiV1CustomerDataDtoCustomerContactData {
-    let mut data = models::OpenApiV1CustomerDataDtoCustomerContactData::new(status)
-        .with_email("old@example.com");
+) -> models::AmendableContactData {
+    let mut data = models::AmendableContactData::new(status).with_email("old@example.com");
     if pending {
         data.pending_amendment = Some(
-            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData::default()
+            models::PendingContactDataAmendment::default()
                 .with_id(99)
                 .with_email("new@example.com"),
         );
@@ -174,7 +173,7 @@ async fn deletes(mock: &MockServer) -> Vec<String> {
 /// reason before a request is sent.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn self_service_withdraws_only_the_amendment_waiting_for_the_studio() {
-    use models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as Status;
+    use models::AmendableContactDataStatus as Status;
 
     let mock = MockServer::start().await;
     let service = mock.customers_self_service();
@@ -328,15 +327,13 @@ async fn self_service_submits_when_the_studio_allows_changes() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn self_service_handles_a_409_by_showing_what_is_pending() {
-    use models::OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as ContactStatus;
+    use models::AmendableContactDataStatus as ContactStatus;
 
     let mock = MockServer::start().await;
     let contact_data = |pending| {
-        let mut data = models::OpenApiV1CustomerDataDtoCustomerContactData::new(
-            ContactStatus::ChangesRequireVerification,
-        )
-        .with_email("old@example.com")
-        .with_phone_private_mobile("+49 151 0000000");
+        let mut data = models::AmendableContactData::new(ContactStatus::ChangesRequireVerification)
+            .with_email("old@example.com")
+            .with_phone_private_mobile("+49 151 0000000");
         data.pending_amendment = pending;
         data
     };
@@ -362,7 +359,7 @@ async fn self_service_handles_a_409_by_showing_what_is_pending() {
         )
         .expect(1)
         .await;
-    let pending = models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData::default()
+    let pending = models::PendingContactDataAmendment::default()
         .with_id(99)
         .with_email("other@example.com");
     service
@@ -400,17 +397,15 @@ async fn self_service_handles_a_409_by_showing_what_is_pending() {
 }
 
 /// The payment data on file: a complete account of another bank.
-fn payment_data_on_file() -> models::OpenApiV1CustomerDataDtoCustomerPaymentData {
-    use models::OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus as PaymentStatus;
+fn payment_data_on_file() -> models::AmendablePaymentData {
+    use models::AmendablePaymentDataStatus as PaymentStatus;
 
-    models::OpenApiV1CustomerDataDtoCustomerPaymentData::new(
-        PaymentStatus::ChangesRequireVerification,
-    )
-    .with_account_holder("Erika Mustermann")
-    .with_bank_name("Deutsche Bank")
-    .with_iban("DE91100000000123456789")
-    .with_bic("DEUTDEFFXXX")
-    .with_require_signature(false)
+    models::AmendablePaymentData::new(PaymentStatus::ChangesRequireVerification)
+        .with_account_holder("Erika Mustermann")
+        .with_bank_name("Deutsche Bank")
+        .with_iban("DE91100000000123456789")
+        .with_bic("DEUTDEFFXXX")
+        .with_require_signature(false)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -454,7 +449,7 @@ async fn self_service_sends_the_bank_account_as_given() {
         .expect(2)
         .await;
     // Exactly the customer's new account: none of the account on file.
-    let new_account = models::OpenApiV1CustomerPaymentAmendment::new(
+    let new_account = models::CustomerPaymentAmendment::new(
         "Erika Musterfrau",
         "Commerzbank",
         "DE02120300000000202051",
@@ -462,10 +457,7 @@ async fn self_service_sends_the_bank_account_as_given() {
     );
     service
         .create_customer_payment_data_amendment(7, &new_account)
-        .returns(
-            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData::default()
-                .with_id(5),
-        )
+        .returns(&models::PendingPaymentDataAmendment::default().with_id(5))
         .expect(1)
         .await;
     let args = [
@@ -506,7 +498,7 @@ async fn self_service_signs_a_payment_change_when_the_studio_requires_it() {
         .await;
     let file = signature_file();
     let svg = std::fs::read(file.path()).expect("the signature file");
-    let mut signed = models::OpenApiV1CustomerPaymentAmendment::new(
+    let mut signed = models::CustomerPaymentAmendment::new(
         "Erika Musterfrau",
         "Commerzbank",
         "DE02120300000000202051",
@@ -517,10 +509,7 @@ async fn self_service_signs_a_payment_change_when_the_studio_requires_it() {
     ));
     service
         .create_customer_payment_data_amendment(7, &signed)
-        .returns(
-            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData::default()
-                .with_id(6),
-        )
+        .returns(&models::PendingPaymentDataAmendment::default().with_id(6))
         .expect(1)
         .await;
     let args = [
@@ -592,15 +581,12 @@ const MASTER_DATA_FLAGS: &[(&str, &str)] = &[
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn self_service_reaches_every_field_a_customer_may_change() {
     use models::{
-        CustomerMasterDataCustomerTitle as AmendmentTitle,
+        AmendableAddressDataStatus as AddressStatus, AmendableContactDataStatus as ContactStatus,
+        AmendableMasterDataGender as OnFileGender, AmendableMasterDataStatus as MasterDataStatus,
+        AmendableMasterDataTitle as OnFileTitle, CustomerMasterDataCustomerTitle as AmendmentTitle,
         CustomerMasterDataGender as AmendmentGender,
-        OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus as AddressStatus,
-        OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as ContactStatus,
-        OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus as MasterDataStatus,
-        OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle as OnFileTitle,
-        OpenApiV1CustomerDataDtoCustomerMasterDataGender as OnFileGender,
-        OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle as PendingTitle,
-        OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender as PendingGender,
+        PendingMasterDataAmendmentGender as PendingGender,
+        PendingMasterDataAmendmentTitle as PendingTitle,
     };
 
     let mock = MockServer::start().await;
@@ -609,10 +595,8 @@ async fn self_service_reaches_every_field_a_customer_may_change() {
     service
         .get_customer_contact_data(7)
         .returns(
-            &models::OpenApiV1CustomerDataDtoCustomerContactData::new(
-                ContactStatus::ChangesWithoutVerification,
-            )
-            .with_email("old@example.com"),
+            &models::AmendableContactData::new(ContactStatus::ChangesWithoutVerification)
+                .with_email("old@example.com"),
         )
         .expect(2)
         .await;
@@ -625,24 +609,19 @@ async fn self_service_reaches_every_field_a_customer_may_change() {
     assert_names_every_field(&OPENAPI, "CustomerContactData", &contact);
     service
         .create_customer_contact_data_amendment(7, &contact)
-        .returns(
-            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData::default()
-                .with_id(21),
-        )
+        .returns(&models::PendingContactDataAmendment::default().with_id(21))
         .expect(1)
         .await;
 
     service
         .get_customer_address_data(7)
         .returns(
-            &models::OpenApiV1CustomerDataDtoCustomerAddressData::new(
-                AddressStatus::ChangesWithoutVerification,
-            )
-            .with_street("Raboisen")
-            .with_house_number("3")
-            .with_zip_code("20095")
-            .with_city("Hamburg")
-            .with_country_code("DE"),
+            &models::AmendableAddressData::new(AddressStatus::ChangesWithoutVerification)
+                .with_street("Raboisen")
+                .with_house_number("3")
+                .with_zip_code("20095")
+                .with_city("Hamburg")
+                .with_country_code("DE"),
         )
         .expect(2)
         .await;
@@ -664,17 +643,14 @@ async fn self_service_reaches_every_field_a_customer_may_change() {
     assert_names_every_field(&OPENAPI, "CustomerAddressData", &address);
     service
         .create_customer_address_data_amendment(7, &address)
-        .returns(
-            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData::default()
-                .with_id(22),
-        )
+        .returns(&models::PendingAddressDataAmendment::default().with_id(22))
         .expect(1)
         .await;
 
     service
         .get_customer_master_data(7)
         .returns(
-            &models::OpenApiV1CustomerDataDtoCustomerMasterData::new(
+            &models::AmendableMasterData::new(
                 OnFileGender::Unisex,
                 OnFileTitle::None,
                 MasterDataStatus::ChangesWithoutVerification,
@@ -698,15 +674,12 @@ async fn self_service_reaches_every_field_a_customer_may_change() {
     service
         .create_customer_master_data_amendment(7, &master_data)
         .returns(
-            &models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData::new(
-                PendingGender::Female,
-                PendingTitle::Dr,
-            )
-            .with_id(23)
-            .with_first_name("Erika")
-            .with_last_name("Musterfrau")
-            .with_date_of_birth("1990-04-01".parse().expect("a date"))
-            .with_country_of_birth("AT"),
+            &models::PendingMasterDataAmendment::new(PendingGender::Female, PendingTitle::Dr)
+                .with_id(23)
+                .with_first_name("Erika")
+                .with_last_name("Musterfrau")
+                .with_date_of_birth("1990-04-01".parse().expect("a date"))
+                .with_country_of_birth("AT"),
         )
         .expect(1)
         .await;

@@ -6,8 +6,7 @@ use std::time::{Duration, Instant};
 
 use magicline::mock::{MockServer, Response};
 use magicline::models::{
-    Customer, CustomerContactData, ErrorResponse,
-    OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
+    Customer, CustomerContactData, ErrorResponse, PendingContactDataAmendment,
 };
 use magicline::{Error, RetryPolicy};
 
@@ -132,7 +131,7 @@ async fn a_slow_post_is_not_sent_twice() {
     let change = CustomerContactData::default().with_email("new@example.com");
     mock.customers_self_service()
         .create_customer_contact_data_amendment(42, &change)
-        .returns(&OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData::default())
+        .returns(&PendingContactDataAmendment::default())
         .delay(Duration::from_secs(5))
         .expect(1)
         .await;

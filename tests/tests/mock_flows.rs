@@ -13,6 +13,7 @@
 use futures::TryStreamExt;
 use magicline::mock::{MockServer, Scenario};
 use magicline::models::{
+    AmendableContactData as ContactData, AmendableContactDataStatus as ContactStatus,
     CommunicationChannelWrapper, CommunicationChannelWrapperCommunicationChannel as SettingChannel,
     CommunicationPreference, CommunicationPreferenceMessageCategory as Category,
     CommunicationThreadRequest, CommunicationThreadRequestCommunicationChannel as RequestChannel,
@@ -23,9 +24,7 @@ use magicline::models::{
     CommunicationThreadResponseCommunicationDirection as ResponseDirection,
     CommunicationThreadResponseCommunicationThreadStatus as ResponseStatus, Customer,
     CustomerContactData, CustomerSlicedResult, ErrorResponse,
-    OpenApiV1CustomerDataDtoCustomerContactData as ContactData,
-    OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as ContactStatus,
-    OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData as PendingContactData,
+    PendingContactDataAmendment as PendingContactData,
 };
 use magicline::{Client, Error};
 

@@ -9,7 +9,7 @@ use std::panic::{AssertUnwindSafe, catch_unwind};
 use magicline::mock::{MockServer, Scenario};
 use magicline::models::{
     Customer, CustomerContactData, CustomerSlicedResult, ErrorResponse,
-    OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData as Pending,
+    PendingContactDataAmendment as Pending,
 };
 
 fn panic_message(payload: Box<dyn std::any::Any + Send>) -> String {

@@ -3,8 +3,9 @@
 //!
 //! The steps, in order: `schemas` types every component schema (`TypeSpace`); `operations`
 //! lowers the operations, typing the inline schemas they meet, and `mocks` names their test
-//! doubles; `construction` decides, once every type is known, which structs requests carry and
-//! how each is built; `cycles` and `sizes` box the fields and variants that would make a type
+//! doubles; `payloads` types the bodies of the calls the API makes to the reader (webhooks);
+//! `construction` decides, once every type is known, which structs requests carry and how each
+//! is built; `cycles` and `sizes` box the fields and variants that would make a type
 //! infinite or its enum too large; `security` picks the scheme the client sends; `features`
 //! gates every type by the operation groups that need it.
 
@@ -15,6 +16,7 @@ mod evidence;
 mod features;
 mod mocks;
 mod operations;
+mod payloads;
 mod schemas;
 mod security;
 mod sizes;
@@ -44,6 +46,7 @@ fn lower_unlocated(spec: &Spec, surface: Surface, names: &NameSettings) -> Resul
         }
         Surface::ModelsOnly => Api::empty(),
     };
+    payloads::type_payloads(spec, surface, &mut types)?;
     let (mut types, components, mut warnings) = types.into_parts();
     construction::finish(&mut types, &components, operations.request_types())?;
     cycles::break_cycles(&mut types);

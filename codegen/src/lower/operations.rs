@@ -175,10 +175,7 @@ fn operation_def(
     path_level: (&[ReferenceOr<Parameter>], &Pointer),
     pointer: &Pointer,
 ) -> Result<OperationDef, Error> {
-    let id = operation
-        .operation_id
-        .clone()
-        .unwrap_or_else(|| format!("{method} {path}"));
+    let id = operation_id(operation, method, path);
     let prefix = names::camel(&id);
     // The request builder's own fields, methods and locals: an input named like one is renamed.
     const BUILDER_NAMES: &[&str] = &[
@@ -244,6 +241,15 @@ fn operation_def(
         pagination: None,
         mock_name: String::new(),
     })
+}
+
+/// An operation's id, which names what is made for it: its `operationId`, else its method and
+/// where it is (`post /pets`; for a webhook, its name).
+pub(super) fn operation_id(operation: &Operation, method: &str, place: &str) -> String {
+    operation
+        .operation_id
+        .clone()
+        .unwrap_or_else(|| format!("{method} {place}"))
 }
 
 /// What the caller gives for an operation: every parameter, then the body, which is one input
@@ -562,7 +568,9 @@ fn body_kind(media_type: &str, media: &MediaType) -> BodyKind {
     }
 }
 
-fn request_body(
+/// The body an operation sends, typed (an inline schema named `<prefix>Body`); also how the
+/// payloads of calls made to the reader are typed (`payloads`).
+pub(super) fn request_body(
     api: &OpenAPI,
     types: &mut TypeSpace<'_>,
     prefix: &str,

@@ -52,8 +52,8 @@ use clap::{Parser, Subcommand};
 // domain's status as the contact data's (see `Current::status`). The gender and title given on
 // the command line are the master data amendment's.
 use magicline::models::{
-    self, CustomerMasterDataCustomerTitle as Title, CustomerMasterDataGender as Gender,
-    OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus as AmendmentStatus,
+    self, AmendableContactDataStatus as AmendmentStatus, CustomerMasterDataCustomerTitle as Title,
+    CustomerMasterDataGender as Gender,
 };
 use magicline::runtime::StringEnum;
 
@@ -441,10 +441,10 @@ fn withdraw_flag(id: Option<i64>) -> String {
 // One value lives at a time, on the stack of `run`: boxing the large variant would buy nothing.
 #[allow(clippy::large_enum_variant)]
 enum Current {
-    Contact(models::OpenApiV1CustomerDataDtoCustomerContactData),
-    Address(models::OpenApiV1CustomerDataDtoCustomerAddressData),
-    MasterData(models::OpenApiV1CustomerDataDtoCustomerMasterData),
-    Payment(models::OpenApiV1CustomerDataDtoCustomerPaymentData),
+    Contact(models::AmendableContactData),
+    Address(models::AmendableAddressData),
+    MasterData(models::AmendableMasterData),
+    Payment(models::AmendablePaymentData),
 }
 
 impl Current {
@@ -527,7 +527,7 @@ enum Amendment {
     Contact(models::CustomerContactData),
     Address(models::CustomerAddressData),
     MasterData(models::CustomerMasterData),
-    Payment(models::OpenApiV1CustomerPaymentAmendment),
+    Payment(models::CustomerPaymentAmendment),
 }
 
 impl Amendment {
@@ -600,7 +600,7 @@ impl Amendment {
                     ),
                     (None, _) => None,
                 };
-                let mut body = models::OpenApiV1CustomerPaymentAmendment::new(
+                let mut body = models::CustomerPaymentAmendment::new(
                     account.account_holder,
                     account.bank_name,
                     account.iban,

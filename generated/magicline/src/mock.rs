@@ -752,7 +752,7 @@ impl<'a> RedeemCheckinVoucherMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &crate::models::OpenApiV1CheckinVoucherRedeemResultDto,
+        body: &crate::models::CheckinVoucherRedeemResultDto,
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -2269,7 +2269,7 @@ impl<'a> CustomersMocks<'a> {
     pub fn switch_studio(
         &self,
         customer_id: i64,
-        body: &crate::models::OpenApiV1CustomerStudioSwitchRequestDto,
+        body: &crate::models::CustomerStudioSwitchRequestDto,
     ) -> SwitchStudioMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "switchStudio",
@@ -3476,10 +3476,7 @@ pub struct CreateCustomerMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers")]
 impl<'a> CreateCustomerMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::OpenApiV1CustomerCreateResult,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::CustomerCreateResult) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4339,7 +4336,7 @@ impl<'a> CustomersSelfServiceMocks<'a> {
     pub fn create_customer_payment_data_amendment(
         &self,
         customer_id: i64,
-        body: &crate::models::OpenApiV1CustomerPaymentAmendment,
+        body: &crate::models::CustomerPaymentAmendment,
     ) -> CreateCustomerPaymentDataAmendmentMock<'a> {
         static ENDPOINT: rt::mock::Endpoint = rt::mock::Endpoint {
             id: "createCustomerPaymentDataAmendment",
@@ -4389,10 +4386,7 @@ pub struct GetCustomerContactDataMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-self-service")]
 impl<'a> GetCustomerContactDataMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::OpenApiV1CustomerDataDtoCustomerContactData,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::AmendableContactData) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4427,7 +4421,7 @@ impl<'a> CreateCustomerContactDataAmendmentMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &crate::models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
+        body: &crate::models::PendingContactDataAmendment,
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -4461,10 +4455,7 @@ pub struct GetCustomerAddressDataMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-self-service")]
 impl<'a> GetCustomerAddressDataMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::OpenApiV1CustomerDataDtoCustomerAddressData,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::AmendableAddressData) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4499,7 +4490,7 @@ impl<'a> CreateCustomerAddressDataAmendmentMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &crate::models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
+        body: &crate::models::PendingAddressDataAmendment,
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -4533,10 +4524,7 @@ pub struct GetCustomerMasterDataMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-self-service")]
 impl<'a> GetCustomerMasterDataMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::OpenApiV1CustomerDataDtoCustomerMasterData,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::AmendableMasterData) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4571,7 +4559,7 @@ impl<'a> CreateCustomerMasterDataAmendmentMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &crate::models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
+        body: &crate::models::PendingMasterDataAmendment,
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -4605,10 +4593,7 @@ pub struct GetCustomerPaymentDataMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "customers-self-service")]
 impl<'a> GetCustomerPaymentDataMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::OpenApiV1CustomerDataDtoCustomerPaymentData,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::AmendablePaymentData) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -4643,7 +4628,7 @@ impl<'a> CreateCustomerPaymentDataAmendmentMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &crate::models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
+        body: &crate::models::PendingPaymentDataAmendment,
     ) -> Expectation<'a> {
         self.0.returns(body)
     }
@@ -7119,10 +7104,7 @@ pub struct PostSignupPreviewMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "memberships")]
 impl<'a> PostSignupPreviewMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::OpenApiV1SignupPreviewDto,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::SignupPreviewDto) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7191,10 +7173,7 @@ pub struct PostMembershipPreviewMock<'a>(rt::mock::When<'a>);
 #[cfg(feature = "memberships")]
 impl<'a> PostMembershipPreviewMock<'a> {
     /// Answers `200 OK` with `body`.
-    pub fn returns(
-        self,
-        body: &crate::models::OpenApiV1SignupPreviewDto,
-    ) -> Expectation<'a> {
+    pub fn returns(self, body: &crate::models::SignupPreviewDto) -> Expectation<'a> {
         self.0.returns(body)
     }
 
@@ -7318,7 +7297,7 @@ impl<'a> GetMembershipSwitchConfigurationForCustomerMock<'a> {
     /// Answers `200 OK` with `body`.
     pub fn returns(
         self,
-        body: &crate::models::OpenApiV1MembershipSwitchConfigExtended,
+        body: &crate::models::MembershipSwitchConfigExtended,
     ) -> Expectation<'a> {
         self.0.returns(body)
     }

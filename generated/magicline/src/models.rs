@@ -746,6 +746,97 @@ impl AdditionalModuleContractCancelation {
 }
 
 #[cfg(feature = "membership-self-service")]
+/// Cancelation status of the contract cancelation
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdditionalModuleContractCancelationStatus {
+    /// The contract was canceled by the customer.
+    Canceled,
+    /// The cancelation is pending verification.
+    PendingVerification,
+    /// The cancelation withdrawal is pending verification.
+    PendingWithdrawalVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl AdditionalModuleContractCancelationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CANCELED",
+        "PENDING_VERIFICATION",
+        "PENDING_WITHDRAWAL_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for AdditionalModuleContractCancelationStatus {
+    const VARIANTS: &'static [Self] = &[
+        Self::Canceled,
+        Self::PendingVerification,
+        Self::PendingWithdrawalVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for AdditionalModuleContractCancelationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for AdditionalModuleContractCancelationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for AdditionalModuleContractCancelationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for AdditionalModuleContractCancelationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
 /// Represents an additional module contract with extended data fields
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -784,9 +875,7 @@ pub struct AdditionalModuleContractExtended {
     ///
     /// Example: `"PENDING_VERIFICATION"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_cancelation_status: Option<
-        AdditionalModuleContractExtendedContractCancelationStatus,
-    >,
+    pub contract_cancelation_status: Option<AdditionalModuleContractCancelationStatus>,
     /// Whether a contract cancelation for the additional module contract can be withdrawn
     ///
     /// Example: `true`
@@ -863,7 +952,7 @@ impl AdditionalModuleContractExtended {
     /// Sets [`contract_cancelation_status`](Self::contract_cancelation_status).
     pub fn with_contract_cancelation_status(
         mut self,
-        value: AdditionalModuleContractExtendedContractCancelationStatus,
+        value: AdditionalModuleContractCancelationStatus,
     ) -> Self {
         self.contract_cancelation_status = Some(value);
         self
@@ -897,98 +986,6 @@ impl AdditionalModuleContractExtended {
     ) -> Self {
         self.available_cancelation_dates = Some(value);
         self
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Cancelation status of the contract cancelation
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdditionalModuleContractExtendedContractCancelationStatus {
-    /// The contract was canceled by the customer.
-    Canceled,
-    /// The cancelation is pending verification.
-    PendingVerification,
-    /// The cancelation withdrawal is pending verification.
-    PendingWithdrawalVerification,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "membership-self-service")]
-impl AdditionalModuleContractExtendedContractCancelationStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CANCELED",
-        "PENDING_VERIFICATION",
-        "PENDING_WITHDRAWAL_VERIFICATION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl rt::StringEnum for AdditionalModuleContractExtendedContractCancelationStatus {
-    const VARIANTS: &'static [Self] = &[
-        Self::Canceled,
-        Self::PendingVerification,
-        Self::PendingWithdrawalVerification,
-    ];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::str::FromStr for AdditionalModuleContractExtendedContractCancelationStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::fmt::Display for AdditionalModuleContractExtendedContractCancelationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl serde::Serialize for AdditionalModuleContractExtendedContractCancelationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de>
-for AdditionalModuleContractExtendedContractCancelationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
     }
 }
 
@@ -1067,119 +1064,14 @@ pub struct AdditionalModuleContractValidationStatus {
     /// Status of the addtional module validation
     ///
     /// Example: `"ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED"`
-    pub validation_status: AdditionalModuleContractValidationStatusValidationStatus,
+    pub validation_status: AdditionalModuleValidationStatus,
 }
 
 #[cfg(feature = "membership-self-service")]
 impl AdditionalModuleContractValidationStatus {
     /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
-    pub fn new(
-        validation_status: AdditionalModuleContractValidationStatusValidationStatus,
-    ) -> Self {
+    pub fn new(validation_status: AdditionalModuleValidationStatus) -> Self {
         Self { validation_status }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-/// Status of the addtional module validation
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum AdditionalModuleContractValidationStatusValidationStatus {
-    /// The additional module contract has already been purchased.
-    AdditionalModuleContractAlreadyPurchased,
-    AdditionalModuleContractInvalidStatus,
-    /// The additional module could not be found.
-    AdditionalModuleNotFound,
-    /// The additional module is not purchasable online.
-    AdditionalModuleNotOnlinePurchasable,
-    /// The additional module trial period cannot be booked.
-    AdditionalModuleTrialPeriodNotBookable,
-    /// The additional module is purchasable.
-    AdditionalModulePurchasable,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "membership-self-service")]
-impl AdditionalModuleContractValidationStatusValidationStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED",
-        "ADDITIONAL_MODULE_CONTRACT_INVALID_STATUS",
-        "ADDITIONAL_MODULE_NOT_FOUND",
-        "ADDITIONAL_MODULE_NOT_ONLINE_PURCHASABLE",
-        "ADDITIONAL_MODULE_TRIAL_PERIOD_NOT_BOOKABLE",
-        "ADDITIONAL_MODULE_PURCHASABLE",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl rt::StringEnum for AdditionalModuleContractValidationStatusValidationStatus {
-    const VARIANTS: &'static [Self] = &[
-        Self::AdditionalModuleContractAlreadyPurchased,
-        Self::AdditionalModuleContractInvalidStatus,
-        Self::AdditionalModuleNotFound,
-        Self::AdditionalModuleNotOnlinePurchasable,
-        Self::AdditionalModuleTrialPeriodNotBookable,
-        Self::AdditionalModulePurchasable,
-    ];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::str::FromStr for AdditionalModuleContractValidationStatusValidationStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl std::fmt::Display for AdditionalModuleContractValidationStatusValidationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl serde::Serialize for AdditionalModuleContractValidationStatusValidationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "membership-self-service")]
-impl<'de> serde::Deserialize<'de>
-for AdditionalModuleContractValidationStatusValidationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
     }
 }
 
@@ -1711,6 +1603,108 @@ impl AdditionalModuleTrialPeriodConfig {
     }
 }
 
+#[cfg(feature = "membership-self-service")]
+/// Status of the addtional module validation
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AdditionalModuleValidationStatus {
+    /// The additional module contract has already been purchased.
+    AdditionalModuleContractAlreadyPurchased,
+    AdditionalModuleContractInvalidStatus,
+    /// The additional module could not be found.
+    AdditionalModuleNotFound,
+    /// The additional module is not purchasable online.
+    AdditionalModuleNotOnlinePurchasable,
+    /// The additional module trial period cannot be booked.
+    AdditionalModuleTrialPeriodNotBookable,
+    /// The additional module is purchasable.
+    AdditionalModulePurchasable,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "membership-self-service")]
+impl AdditionalModuleValidationStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "ADDITIONAL_MODULE_CONTRACT_ALREADY_PURCHASED",
+        "ADDITIONAL_MODULE_CONTRACT_INVALID_STATUS",
+        "ADDITIONAL_MODULE_NOT_FOUND",
+        "ADDITIONAL_MODULE_NOT_ONLINE_PURCHASABLE",
+        "ADDITIONAL_MODULE_TRIAL_PERIOD_NOT_BOOKABLE",
+        "ADDITIONAL_MODULE_PURCHASABLE",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl rt::StringEnum for AdditionalModuleValidationStatus {
+    const VARIANTS: &'static [Self] = &[
+        Self::AdditionalModuleContractAlreadyPurchased,
+        Self::AdditionalModuleContractInvalidStatus,
+        Self::AdditionalModuleNotFound,
+        Self::AdditionalModuleNotOnlinePurchasable,
+        Self::AdditionalModuleTrialPeriodNotBookable,
+        Self::AdditionalModulePurchasable,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::str::FromStr for AdditionalModuleValidationStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl std::fmt::Display for AdditionalModuleValidationStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl serde::Serialize for AdditionalModuleValidationStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "membership-self-service")]
+impl<'de> serde::Deserialize<'de> for AdditionalModuleValidationStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
 #[cfg(feature = "finance")]
 /// Describes the address in detail, so every country has its own fields filled. Use addressLines for preformatted address.
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -1963,6 +1957,1054 @@ impl AgencyCollectionCaseUpdate {
     pub fn with_closure(mut self, value: ClosureUpdate) -> Self {
         self.closure = Some(value);
         self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct AmendableAddressData {
+    /// Street of the customer
+    ///
+    /// Example: `"Am Bahnhof"`
+    pub street: String,
+    /// Number of the customer's house
+    ///
+    /// Example: `"90"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub house_number: Option<String>,
+    /// Zip code of the customer
+    ///
+    /// Example: `"12133"`
+    pub zip_code: String,
+    /// City of the customer
+    ///
+    /// Example: `"Munich"`
+    pub city: String,
+    /// Country of the customer
+    ///
+    /// Example: `"DE"`
+    pub country_code: String,
+    /// Province for southern Europe/US countries
+    ///
+    /// Example: `"Madrid/California"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// Province code for southern Europe/US countries
+    ///
+    /// Example: `"MD/CA"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_code: Option<String>,
+    /// Second street line of the customer's address
+    ///
+    /// Example: `"Second Street"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_street: Option<String>,
+    /// City part of the customer's address
+    ///
+    /// Example: `"Tegel"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city_part: Option<String>,
+    /// District of the customer's address
+    ///
+    /// Example: `"District 12"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// Street type of the customer's address
+    ///
+    /// Example: `"Avenue"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_type: Option<String>,
+    /// Street block of the customer's address
+    ///
+    /// Example: `"5th block"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_block: Option<String>,
+    /// Portal of the customer's address
+    ///
+    /// Example: `"Portal 1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal: Option<String>,
+    /// Stairway of the customer's address
+    ///
+    /// Example: `"Right stairway"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stairway: Option<String>,
+    /// Door of the customer's address
+    ///
+    /// Example: `"Door 1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door: Option<String>,
+    /// Additional address information of the customer's address
+    ///
+    /// Example: `"Additional information"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_address_information: Option<String>,
+    /// Floor of the customer's address
+    ///
+    /// Example: `"2nd floor"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<String>,
+    /// Building name
+    ///
+    /// Example: `"Empire State Building"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_name: Option<String>,
+    /// Status of the amendment configuration.
+    ///
+    /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
+    pub amendment_configuration_status: AmendableAddressDataStatus,
+    /// Pending amendment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_amendment: Option<PendingAddressDataAmendment>,
+}
+
+#[cfg(feature = "customers-self-service")]
+impl AmendableAddressData {
+    /// A value with the fields that have no default (`amendment_configuration_status`); set the others with the `with_*` methods.
+    pub fn new(amendment_configuration_status: AmendableAddressDataStatus) -> Self {
+        Self {
+            street: Default::default(),
+            house_number: None,
+            zip_code: Default::default(),
+            city: Default::default(),
+            country_code: Default::default(),
+            province: None,
+            province_code: None,
+            second_street: None,
+            city_part: None,
+            district: None,
+            street_type: None,
+            street_block: None,
+            portal: None,
+            stairway: None,
+            door: None,
+            additional_address_information: None,
+            floor: None,
+            building_name: None,
+            amendment_configuration_status,
+            pending_amendment: None,
+        }
+    }
+
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = value.into();
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`zip_code`](Self::zip_code).
+    pub fn with_zip_code(mut self, value: impl Into<String>) -> Self {
+        self.zip_code = value.into();
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = value.into();
+        self
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = value.into();
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
+    }
+
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`pending_amendment`](Self::pending_amendment).
+    pub fn with_pending_amendment(mut self, value: PendingAddressDataAmendment) -> Self {
+        self.pending_amendment = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Status of the amendment configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AmendableAddressDataStatus {
+    /// No changes to data are possible.
+    Read,
+    /// Data can be changed, but needs verification to be applied to the customer.
+    ChangesRequireVerification,
+    /// Data can be changed, will be applied to the customer with immediate effect.
+    ChangesWithoutVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl AmendableAddressDataStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "READ",
+        "CHANGES_REQUIRE_VERIFICATION",
+        "CHANGES_WITHOUT_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for AmendableAddressDataStatus {
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for AmendableAddressDataStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for AmendableAddressDataStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for AmendableAddressDataStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de> for AmendableAddressDataStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct AmendableContactData {
+    /// Email address of the customer
+    ///
+    /// Example: `"email@example.com"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Private phone number of the customer
+    ///
+    /// Example: `"+49 00000000"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_private: Option<String>,
+    /// Private mobile phone number of the customer
+    ///
+    /// Example: `"+49 00000000000"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_private_mobile: Option<String>,
+    /// Business phone number of the customer
+    ///
+    /// Example: `"+49 00000000"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_business: Option<String>,
+    /// Business mobile phone number of the customer
+    ///
+    /// Example: `"+49 00000000000"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_business_mobile: Option<String>,
+    /// Status of the amendment configuration.
+    ///
+    /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
+    pub amendment_configuration_status: AmendableContactDataStatus,
+    /// Pending amendment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_amendment: Option<PendingContactDataAmendment>,
+}
+
+#[cfg(feature = "customers-self-service")]
+impl AmendableContactData {
+    /// A value with the fields that have no default (`amendment_configuration_status`); set the others with the `with_*` methods.
+    pub fn new(amendment_configuration_status: AmendableContactDataStatus) -> Self {
+        Self {
+            email: None,
+            phone_private: None,
+            phone_private_mobile: None,
+            phone_business: None,
+            phone_business_mobile: None,
+            amendment_configuration_status,
+            pending_amendment: None,
+        }
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private`](Self::phone_private).
+    pub fn with_phone_private(mut self, value: impl Into<String>) -> Self {
+        self.phone_private = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private_mobile`](Self::phone_private_mobile).
+    pub fn with_phone_private_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_private_mobile = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business`](Self::phone_business).
+    pub fn with_phone_business(mut self, value: impl Into<String>) -> Self {
+        self.phone_business = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business_mobile`](Self::phone_business_mobile).
+    pub fn with_phone_business_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_business_mobile = Some(value.into());
+        self
+    }
+
+    /// Sets [`pending_amendment`](Self::pending_amendment).
+    pub fn with_pending_amendment(mut self, value: PendingContactDataAmendment) -> Self {
+        self.pending_amendment = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Status of the amendment configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AmendableContactDataStatus {
+    /// No changes to data are possible.
+    Read,
+    /// Data can be changed, but needs verification to be applied to the customer.
+    ChangesRequireVerification,
+    /// Data can be changed, will be applied to the customer with immediate effect.
+    ChangesWithoutVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl AmendableContactDataStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "READ",
+        "CHANGES_REQUIRE_VERIFICATION",
+        "CHANGES_WITHOUT_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for AmendableContactDataStatus {
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for AmendableContactDataStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for AmendableContactDataStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for AmendableContactDataStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de> for AmendableContactDataStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct AmendableMasterData {
+    /// First name of the customer
+    ///
+    /// Example: `"Edgar"`
+    pub first_name: String,
+    /// Surname of the customer
+    ///
+    /// Example: `"Bullock"`
+    pub last_name: String,
+    /// Gender of the customer
+    ///
+    /// Example: `"MALE"`
+    pub gender: AmendableMasterDataGender,
+    /// Birthday of the customer
+    ///
+    /// Example: `"1952-05-04"`
+    pub date_of_birth: rt::chrono::NaiveDate,
+    /// Birth country of the customer
+    ///
+    /// Example: `"DE"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_of_birth: Option<String>,
+    /// Title of the customer
+    ///
+    /// Example: `"DR"`
+    pub customer_title: AmendableMasterDataTitle,
+    /// Status of the amendment configuration.
+    ///
+    /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
+    pub amendment_configuration_status: AmendableMasterDataStatus,
+    /// Pending amendment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_amendment: Option<PendingMasterDataAmendment>,
+}
+
+#[cfg(feature = "customers-self-service")]
+impl AmendableMasterData {
+    /// A value with the fields that have no default (`gender`, `customer_title`, `amendment_configuration_status`); set the others with the `with_*` methods.
+    pub fn new(
+        gender: AmendableMasterDataGender,
+        customer_title: AmendableMasterDataTitle,
+        amendment_configuration_status: AmendableMasterDataStatus,
+    ) -> Self {
+        Self {
+            first_name: Default::default(),
+            last_name: Default::default(),
+            gender,
+            date_of_birth: Default::default(),
+            country_of_birth: None,
+            customer_title,
+            amendment_configuration_status,
+            pending_amendment: None,
+        }
+    }
+
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = value.into();
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = value.into();
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = value;
+        self
+    }
+
+    /// Sets [`country_of_birth`](Self::country_of_birth).
+    pub fn with_country_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.country_of_birth = Some(value.into());
+        self
+    }
+
+    /// Sets [`pending_amendment`](Self::pending_amendment).
+    pub fn with_pending_amendment(mut self, value: PendingMasterDataAmendment) -> Self {
+        self.pending_amendment = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Gender of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AmendableMasterDataGender {
+    /// Male gender of the customer
+    Male,
+    /// Female gender of the customer
+    Female,
+    /// Unisex gender of the customer
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl AmendableMasterDataGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for AmendableMasterDataGender {
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for AmendableMasterDataGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for AmendableMasterDataGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for AmendableMasterDataGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de> for AmendableMasterDataGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Status of the amendment configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AmendableMasterDataStatus {
+    /// No changes to data are possible.
+    Read,
+    /// Data can be changed, but needs verification to be applied to the customer.
+    ChangesRequireVerification,
+    /// Data can be changed, will be applied to the customer with immediate effect.
+    ChangesWithoutVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl AmendableMasterDataStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "READ",
+        "CHANGES_REQUIRE_VERIFICATION",
+        "CHANGES_WITHOUT_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for AmendableMasterDataStatus {
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for AmendableMasterDataStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for AmendableMasterDataStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for AmendableMasterDataStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de> for AmendableMasterDataStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Title of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AmendableMasterDataTitle {
+    /// No title
+    None,
+    /// Ph.D. title
+    Dr,
+    /// Professor title
+    Prof,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl AmendableMasterDataTitle {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DR", "PROF"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for AmendableMasterDataTitle {
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for AmendableMasterDataTitle {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for AmendableMasterDataTitle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for AmendableMasterDataTitle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de> for AmendableMasterDataTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct AmendablePaymentData {
+    /// The account holder of the bank account
+    ///
+    /// Example: `"Sven Hannawald"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_holder: Option<String>,
+    /// Name of the bank
+    ///
+    /// Example: `"Deutsche Bank"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_name: Option<String>,
+    /// Iban of the clients account
+    ///
+    /// Example: `"DE91 1000 0000 0123 4567 89"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
+    /// Bic of the clients account
+    ///
+    /// Example: `"DEUTDEFFXXX"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<String>,
+    /// Is customer signature required to make amendment
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_signature: Option<bool>,
+    /// Status of the amendment configuration.
+    ///
+    /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
+    pub amendment_configuration_status: AmendablePaymentDataStatus,
+    /// Pending amendment
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pending_amendment: Option<PendingPaymentDataAmendment>,
+}
+
+#[cfg(feature = "customers-self-service")]
+impl AmendablePaymentData {
+    /// A value with the fields that have no default (`amendment_configuration_status`); set the others with the `with_*` methods.
+    pub fn new(amendment_configuration_status: AmendablePaymentDataStatus) -> Self {
+        Self {
+            account_holder: None,
+            bank_name: None,
+            iban: None,
+            bic: None,
+            require_signature: None,
+            amendment_configuration_status,
+            pending_amendment: None,
+        }
+    }
+
+    /// Sets [`account_holder`](Self::account_holder).
+    pub fn with_account_holder(mut self, value: impl Into<String>) -> Self {
+        self.account_holder = Some(value.into());
+        self
+    }
+
+    /// Sets [`bank_name`](Self::bank_name).
+    pub fn with_bank_name(mut self, value: impl Into<String>) -> Self {
+        self.bank_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`iban`](Self::iban).
+    pub fn with_iban(mut self, value: impl Into<String>) -> Self {
+        self.iban = Some(value.into());
+        self
+    }
+
+    /// Sets [`bic`](Self::bic).
+    pub fn with_bic(mut self, value: impl Into<String>) -> Self {
+        self.bic = Some(value.into());
+        self
+    }
+
+    /// Sets [`require_signature`](Self::require_signature).
+    pub fn with_require_signature(mut self, value: bool) -> Self {
+        self.require_signature = Some(value);
+        self
+    }
+
+    /// Sets [`pending_amendment`](Self::pending_amendment).
+    pub fn with_pending_amendment(mut self, value: PendingPaymentDataAmendment) -> Self {
+        self.pending_amendment = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Status of the amendment configuration.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum AmendablePaymentDataStatus {
+    /// No changes to data are possible.
+    Read,
+    /// Data can be changed, but needs verification to be applied to the customer.
+    ChangesRequireVerification,
+    /// Data can be changed, will be applied to the customer with immediate effect.
+    ChangesWithoutVerification,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl AmendablePaymentDataStatus {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "READ",
+        "CHANGES_REQUIRE_VERIFICATION",
+        "CHANGES_WITHOUT_VERIFICATION",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for AmendablePaymentDataStatus {
+    const VARIANTS: &'static [Self] = &[
+        Self::Read,
+        Self::ChangesRequireVerification,
+        Self::ChangesWithoutVerification,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for AmendablePaymentDataStatus {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for AmendablePaymentDataStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for AmendablePaymentDataStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de> for AmendablePaymentDataStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
@@ -3267,6 +4309,233 @@ impl BenefitValidationDto {
     }
 }
 
+#[cfg(feature = "finance")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct Block {
+    /// Option to set customer or debt to blocklist
+    ///
+    /// Example: `"LIMITED"`
+    pub limit_type: BlockLimitType,
+    /// Block customer or debt until
+    ///
+    /// Example: `"2022-09-20"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub end_date: Option<rt::chrono::NaiveDate>,
+}
+
+#[cfg(feature = "finance")]
+impl Block {
+    /// A value with the fields that have no default (`limit_type`); set the others with the `with_*` methods.
+    pub fn new(limit_type: BlockLimitType) -> Self {
+        Self { limit_type, end_date: None }
+    }
+
+    /// Sets [`end_date`](Self::end_date).
+    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.end_date = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "finance")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct BlockDto {
+    /// Option to set customer or debt to blocklist
+    ///
+    /// Example: `"LIMITED"`
+    pub limit_type: BlockDtoLimitType,
+    /// Block customer or debt until
+    ///
+    /// Example: `"2022-09-20"`
+    pub end_date: rt::chrono::NaiveDate,
+}
+
+#[cfg(feature = "finance")]
+impl BlockDto {
+    /// A value with the required fields (`limit_type`, `end_date`); set the others with the `with_*` methods.
+    pub fn new(limit_type: BlockDtoLimitType, end_date: rt::chrono::NaiveDate) -> Self {
+        Self { limit_type, end_date }
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Option to set customer or debt to blocklist
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BlockDtoLimitType {
+    /// Customer or Debt will be removed from block list
+    Disabled,
+    /// Customer or Debt will added to block list until given date
+    Limited,
+    /// Customer or Debt will added to block list indefinitely
+    Unlimited,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl BlockDtoLimitType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DISABLED",
+        "LIMITED",
+        "UNLIMITED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for BlockDtoLimitType {
+    const VARIANTS: &'static [Self] = &[Self::Disabled, Self::Limited, Self::Unlimited];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for BlockDtoLimitType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for BlockDtoLimitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for BlockDtoLimitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for BlockDtoLimitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Option to set customer or debt to blocklist
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum BlockLimitType {
+    /// Customer or Debt will be removed from block list
+    Disabled,
+    /// Customer or Debt will added to block list until given date
+    Limited,
+    /// Customer or Debt will added to block list indefinitely
+    Unlimited,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl BlockLimitType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "DISABLED",
+        "LIMITED",
+        "UNLIMITED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for BlockLimitType {
+    const VARIANTS: &'static [Self] = &[Self::Disabled, Self::Limited, Self::Unlimited];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for BlockLimitType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for BlockLimitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for BlockLimitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for BlockLimitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
 #[cfg(feature = "customers-account")]
 /// Request to book a payment for a specific customer.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -3923,6 +5192,27 @@ impl CheckinVoucherRedeem {
             email: email.into(),
             online_offer_id,
         }
+    }
+}
+
+#[cfg(feature = "checkin-vouchers")]
+/// The result when redeeming a check-in voucher
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CheckinVoucherRedeemResultDto {
+    /// Code to checkin to a studio
+    ///
+    /// Example: `"PTKXPMUO"`
+    pub studio_access_code: String,
+}
+
+#[cfg(feature = "checkin-vouchers")]
+impl CheckinVoucherRedeemResultDto {
+    /// Sets [`studio_access_code`](Self::studio_access_code).
+    pub fn with_studio_access_code(mut self, value: impl Into<String>) -> Self {
+        self.studio_access_code = value.into();
+        self
     }
 }
 
@@ -9034,6 +10324,27 @@ impl CustomerContactData {
 }
 
 #[cfg(feature = "customers")]
+/// The result of the membership signup
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerCreateResult {
+    /// Unique ID of the customer
+    ///
+    /// Example: `1000`
+    pub customer_id: i64,
+}
+
+#[cfg(feature = "customers")]
+impl CustomerCreateResult {
+    /// Sets [`customer_id`](Self::customer_id).
+    pub fn with_customer_id(mut self, value: i64) -> Self {
+        self.customer_id = value;
+        self
+    }
+}
+
+#[cfg(feature = "customers")]
 /// Details of a customer document
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -9544,6 +10855,56 @@ impl<'de> serde::Deserialize<'de> for CustomerMasterDataGender {
     }
 }
 
+#[cfg(feature = "customers-self-service")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerPaymentAmendment {
+    /// The account holder of the bank account
+    ///
+    /// Example: `"Sven Hannawald"`
+    pub account_holder: String,
+    /// Name of the bank
+    ///
+    /// Example: `"Deutsche Bank"`
+    pub bank_name: String,
+    /// Iban of the clients account
+    ///
+    /// Example: `"DE91 1000 0000 0123 4567 89"`
+    pub iban: String,
+    /// Bic of the clients account
+    ///
+    /// Example: `"DEUTDEFFXXX"`
+    pub bic: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub signature: Option<Signature>,
+}
+
+#[cfg(feature = "customers-self-service")]
+impl CustomerPaymentAmendment {
+    /// A value with the required fields (`account_holder`, `bank_name`, `iban`, `bic`); set the others with the `with_*` methods.
+    pub fn new(
+        account_holder: impl Into<String>,
+        bank_name: impl Into<String>,
+        iban: impl Into<String>,
+        bic: impl Into<String>,
+    ) -> Self {
+        Self {
+            account_holder: account_holder.into(),
+            bank_name: bank_name.into(),
+            iban: iban.into(),
+            bic: bic.into(),
+            signature: None,
+        }
+    }
+
+    /// Sets [`signature`](Self::signature).
+    pub fn with_signature(mut self, value: Signature) -> Self {
+        self.signature = Some(value);
+        self
+    }
+}
+
 #[cfg(any(feature = "cross-studio", feature = "customers"))]
 /// Customer search request
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -9733,6 +11094,42 @@ impl<'de> serde::Deserialize<'de> for CustomerStatus {
         deserializer: D,
     ) -> Result<Self, D::Error> {
         rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct CustomerStudioSwitchRequestDto {
+    /// The ID of the studio to be switched to
+    ///
+    /// Example: `123456789`
+    pub target_studio_id: i64,
+    /// Date of the switch. The date must be the current date or in the past
+    ///
+    /// Example: `"2024-01-01"`
+    pub switch_date: rt::chrono::NaiveDate,
+    /// A description of the studio switch that will be stored in the customer history
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+#[cfg(feature = "customers")]
+impl CustomerStudioSwitchRequestDto {
+    /// A value with the required fields (`target_studio_id`, `switch_date`); set the others with the `with_*` methods.
+    pub fn new(target_studio_id: i64, switch_date: rt::chrono::NaiveDate) -> Self {
+        Self {
+            target_studio_id,
+            switch_date,
+            description: None,
+        }
+    }
+
+    /// Sets [`description`](Self::description).
+    pub fn with_description(mut self, value: impl Into<String>) -> Self {
+        self.description = Some(value.into());
+        self
     }
 }
 
@@ -10166,7 +11563,7 @@ pub struct Debt {
     pub contract_id: Option<i64>,
     /// Debt is blocked for collection cases
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block: Option<OpenApiV1Block>,
+    pub block: Option<Block>,
 }
 
 #[cfg(feature = "finance")]
@@ -10264,7 +11661,7 @@ impl Debt {
     }
 
     /// Sets [`block`](Self::block).
-    pub fn with_block(mut self, value: OpenApiV1Block) -> Self {
+    pub fn with_block(mut self, value: Block) -> Self {
         self.block = Some(value);
         self
     }
@@ -10287,16 +11684,12 @@ pub struct DebtCollectionConfiguration {
     ///
     /// Example: `"BY_PARTNER"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub derecognize_remaining_debts_on_closure: Option<
-        DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure,
-    >,
+    pub derecognize_remaining_debts_on_closure: Option<DebtDerecognitionOnClosure>,
     /// Debt handling on rejection or reversal of case
     ///
     /// Example: `"BY_PARTNER"`
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub derecognize_remaining_debts_on_rejection: Option<
-        DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection,
-    >,
+    pub derecognize_remaining_debts_on_rejection: Option<DebtDerecognitionOnRejection>,
 }
 
 #[cfg(feature = "finance")]
@@ -10319,7 +11712,7 @@ impl DebtCollectionConfiguration {
     /// Sets [`derecognize_remaining_debts_on_closure`](Self::derecognize_remaining_debts_on_closure).
     pub fn with_derecognize_remaining_debts_on_closure(
         mut self,
-        value: DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure,
+        value: DebtDerecognitionOnClosure,
     ) -> Self {
         self.derecognize_remaining_debts_on_closure = Some(value);
         self
@@ -10328,7 +11721,7 @@ impl DebtCollectionConfiguration {
     /// Sets [`derecognize_remaining_debts_on_rejection`](Self::derecognize_remaining_debts_on_rejection).
     pub fn with_derecognize_remaining_debts_on_rejection(
         mut self,
-        value: DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection,
+        value: DebtDerecognitionOnRejection,
     ) -> Self {
         self.derecognize_remaining_debts_on_rejection = Some(value);
         self
@@ -10425,175 +11818,6 @@ impl Default for DebtCollectionConfigurationDebtCollectionType {
 }
 
 #[cfg(feature = "finance")]
-/// Debt handling on positive or negative closure of case
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
-    /// Indicates that the partner decides in update if the debt is written off.
-    ByPartner,
-    /// Indicates that the debt is always written off.
-    Always,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["BY_PARTNER", "ALWAYS"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
-    const VARIANTS: &'static [Self] = &[Self::ByPartner, Self::Always];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de>
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnClosure {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-/// Debt handling on rejection or reversal of case
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
-    /// Indicates that the partner decides in update if the debt is written off.
-    ByPartner,
-    /// Indicates that the debt is always written off.
-    Always,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["BY_PARTNER", "ALWAYS"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
-    const VARIANTS: &'static [Self] = &[Self::ByPartner, Self::Always];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de>
-for DebtCollectionConfigurationDerecognizeRemainingDebtsOnRejection {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "finance")]
 /// Debt collection update details
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -10615,6 +11839,168 @@ impl DebtCollectionUpdate {
             debtors,
             request_id: request_id.into(),
         }
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Debt handling on positive or negative closure of case
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DebtDerecognitionOnClosure {
+    /// Indicates that the partner decides in update if the debt is written off.
+    ByPartner,
+    /// Indicates that the debt is always written off.
+    Always,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl DebtDerecognitionOnClosure {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["BY_PARTNER", "ALWAYS"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for DebtDerecognitionOnClosure {
+    const VARIANTS: &'static [Self] = &[Self::ByPartner, Self::Always];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for DebtDerecognitionOnClosure {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for DebtDerecognitionOnClosure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for DebtDerecognitionOnClosure {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for DebtDerecognitionOnClosure {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+/// Debt handling on rejection or reversal of case
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum DebtDerecognitionOnRejection {
+    /// Indicates that the partner decides in update if the debt is written off.
+    ByPartner,
+    /// Indicates that the debt is always written off.
+    Always,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "finance")]
+impl DebtDerecognitionOnRejection {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["BY_PARTNER", "ALWAYS"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl rt::StringEnum for DebtDerecognitionOnRejection {
+    const VARIANTS: &'static [Self] = &[Self::ByPartner, Self::Always];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::str::FromStr for DebtDerecognitionOnRejection {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "finance")]
+impl std::fmt::Display for DebtDerecognitionOnRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "finance")]
+impl serde::Serialize for DebtDerecognitionOnRejection {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "finance")]
+impl<'de> serde::Deserialize<'de> for DebtDerecognitionOnRejection {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
     }
 }
 
@@ -11096,7 +12482,7 @@ pub struct DebtUpdate {
     pub currency: String,
     /// Option to block the debt for future collection cases. If no block is sent an existing block will be removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block: Option<OpenApiV1BlockDto>,
+    pub block: Option<BlockDto>,
 }
 
 #[cfg(feature = "finance")]
@@ -11120,7 +12506,7 @@ impl DebtUpdate {
     }
 
     /// Sets [`block`](Self::block).
-    pub fn with_block(mut self, value: OpenApiV1BlockDto) -> Self {
+    pub fn with_block(mut self, value: BlockDto) -> Self {
         self.block = Some(value);
         self
     }
@@ -11223,7 +12609,7 @@ pub struct Debtor {
     pub address_data: Option<AddressDetails>,
     /// Debtor is blocked for collection cases
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block: Option<OpenApiV1Block>,
+    pub block: Option<Block>,
 }
 
 #[cfg(feature = "finance")]
@@ -11361,7 +12747,7 @@ impl Debtor {
     }
 
     /// Sets [`block`](Self::block).
-    pub fn with_block(mut self, value: OpenApiV1Block) -> Self {
+    pub fn with_block(mut self, value: Block) -> Self {
         self.block = Some(value);
         self
     }
@@ -11379,7 +12765,7 @@ pub struct DebtorId {
     pub debtor_id: String,
     /// Debtor is blocked for collection cases
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block: Option<OpenApiV1Block>,
+    pub block: Option<Block>,
     /// Debts of the debtor
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub debts: Option<Vec<Debt>>,
@@ -11394,7 +12780,7 @@ impl DebtorId {
     }
 
     /// Sets [`block`](Self::block).
-    pub fn with_block(mut self, value: OpenApiV1Block) -> Self {
+    pub fn with_block(mut self, value: Block) -> Self {
         self.block = Some(value);
         self
     }
@@ -11496,7 +12882,7 @@ pub struct DebtorUpdate {
     pub agency_collection_cases: Vec<AgencyCollectionCaseUpdate>,
     /// Option to block the debtor for future collection cases. If no block is sent an existing block will be removed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub block: Option<OpenApiV1BlockDto>,
+    pub block: Option<BlockDto>,
 }
 
 #[cfg(feature = "finance")]
@@ -11514,7 +12900,7 @@ impl DebtorUpdate {
     }
 
     /// Sets [`block`](Self::block).
-    pub fn with_block(mut self, value: OpenApiV1BlockDto) -> Self {
+    pub fn with_block(mut self, value: BlockDto) -> Self {
         self.block = Some(value);
         self
     }
@@ -20408,6 +21794,70 @@ impl MembershipSwitchConfig {
 }
 
 #[cfg(feature = "memberships")]
+/// Detailed information about the membership switch configuration
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct MembershipSwitchConfigExtended {
+    /// Unique ID of the configuration
+    ///
+    /// Example: `1000`
+    pub id: i64,
+    /// Name of the configuration
+    ///
+    /// Example: `"Premium Membership Upgrade"`
+    pub name: String,
+    /// Presentation details for the membership switch configuration
+    pub presentation: MembershipSwitchConfigPresentationDto,
+    /// List of source contracts for the membership switch
+    pub source_contracts: Vec<MembershipSwitchConfigSourceContractDto>,
+    /// List of destination membership offers
+    pub destination_membership_offers: Vec<MembershipOfferExtended>,
+}
+
+#[cfg(feature = "memberships")]
+impl MembershipSwitchConfigExtended {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = value;
+        self
+    }
+
+    /// Sets [`name`](Self::name).
+    pub fn with_name(mut self, value: impl Into<String>) -> Self {
+        self.name = value.into();
+        self
+    }
+
+    /// Sets [`presentation`](Self::presentation).
+    pub fn with_presentation(
+        mut self,
+        value: MembershipSwitchConfigPresentationDto,
+    ) -> Self {
+        self.presentation = value;
+        self
+    }
+
+    /// Sets [`source_contracts`](Self::source_contracts).
+    pub fn with_source_contracts(
+        mut self,
+        value: Vec<MembershipSwitchConfigSourceContractDto>,
+    ) -> Self {
+        self.source_contracts = value;
+        self
+    }
+
+    /// Sets [`destination_membership_offers`](Self::destination_membership_offers).
+    pub fn with_destination_membership_offers(
+        mut self,
+        value: Vec<MembershipOfferExtended>,
+    ) -> Self {
+        self.destination_membership_offers = value;
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
 /// Membership switch configuration presentation details
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
 #[non_exhaustive]
@@ -20768,2941 +22218,6 @@ impl Money {
             amount,
             currency: currency.into(),
         }
-    }
-}
-
-#[cfg(feature = "finance")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1Block {
-    /// Option to set customer or debt to blocklist
-    ///
-    /// Example: `"LIMITED"`
-    pub limit_type: OpenApiV1BlockLimitType,
-    /// Block customer or debt until
-    ///
-    /// Example: `"2022-09-20"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub end_date: Option<rt::chrono::NaiveDate>,
-}
-
-#[cfg(feature = "finance")]
-impl OpenApiV1Block {
-    /// A value with the fields that have no default (`limit_type`); set the others with the `with_*` methods.
-    pub fn new(limit_type: OpenApiV1BlockLimitType) -> Self {
-        Self { limit_type, end_date: None }
-    }
-
-    /// Sets [`end_date`](Self::end_date).
-    pub fn with_end_date(mut self, value: rt::chrono::NaiveDate) -> Self {
-        self.end_date = Some(value);
-        self
-    }
-}
-
-#[cfg(feature = "finance")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1BlockDto {
-    /// Option to set customer or debt to blocklist
-    ///
-    /// Example: `"LIMITED"`
-    pub limit_type: OpenApiV1BlockDtoLimitType,
-    /// Block customer or debt until
-    ///
-    /// Example: `"2022-09-20"`
-    pub end_date: rt::chrono::NaiveDate,
-}
-
-#[cfg(feature = "finance")]
-impl OpenApiV1BlockDto {
-    /// A value with the required fields (`limit_type`, `end_date`); set the others with the `with_*` methods.
-    pub fn new(
-        limit_type: OpenApiV1BlockDtoLimitType,
-        end_date: rt::chrono::NaiveDate,
-    ) -> Self {
-        Self { limit_type, end_date }
-    }
-}
-
-#[cfg(feature = "finance")]
-/// Option to set customer or debt to blocklist
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1BlockDtoLimitType {
-    /// Customer or Debt will be removed from block list
-    Disabled,
-    /// Customer or Debt will added to block list until given date
-    Limited,
-    /// Customer or Debt will added to block list indefinitely
-    Unlimited,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl OpenApiV1BlockDtoLimitType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "DISABLED",
-        "LIMITED",
-        "UNLIMITED",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for OpenApiV1BlockDtoLimitType {
-    const VARIANTS: &'static [Self] = &[Self::Disabled, Self::Limited, Self::Unlimited];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr for OpenApiV1BlockDtoLimitType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display for OpenApiV1BlockDtoLimitType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize for OpenApiV1BlockDtoLimitType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for OpenApiV1BlockDtoLimitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-/// Option to set customer or debt to blocklist
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1BlockLimitType {
-    /// Customer or Debt will be removed from block list
-    Disabled,
-    /// Customer or Debt will added to block list until given date
-    Limited,
-    /// Customer or Debt will added to block list indefinitely
-    Unlimited,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "finance")]
-impl OpenApiV1BlockLimitType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "DISABLED",
-        "LIMITED",
-        "UNLIMITED",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl rt::StringEnum for OpenApiV1BlockLimitType {
-    const VARIANTS: &'static [Self] = &[Self::Disabled, Self::Limited, Self::Unlimited];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::str::FromStr for OpenApiV1BlockLimitType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "finance")]
-impl std::fmt::Display for OpenApiV1BlockLimitType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "finance")]
-impl serde::Serialize for OpenApiV1BlockLimitType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "finance")]
-impl<'de> serde::Deserialize<'de> for OpenApiV1BlockLimitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "checkin-vouchers")]
-/// The result when redeeming a check-in voucher
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CheckinVoucherRedeemResultDto {
-    /// Code to checkin to a studio
-    ///
-    /// Example: `"PTKXPMUO"`
-    pub studio_access_code: String,
-}
-
-#[cfg(feature = "checkin-vouchers")]
-impl OpenApiV1CheckinVoucherRedeemResultDto {
-    /// Sets [`studio_access_code`](Self::studio_access_code).
-    pub fn with_studio_access_code(mut self, value: impl Into<String>) -> Self {
-        self.studio_access_code = value.into();
-        self
-    }
-}
-
-#[cfg(feature = "customers")]
-/// The result of the membership signup
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CustomerCreateResult {
-    /// Unique ID of the customer
-    ///
-    /// Example: `1000`
-    pub customer_id: i64,
-}
-
-#[cfg(feature = "customers")]
-impl OpenApiV1CustomerCreateResult {
-    /// Sets [`customer_id`](Self::customer_id).
-    pub fn with_customer_id(mut self, value: i64) -> Self {
-        self.customer_id = value;
-        self
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CustomerDataDtoCustomerAddressData {
-    /// Street of the customer
-    ///
-    /// Example: `"Am Bahnhof"`
-    pub street: String,
-    /// Number of the customer's house
-    ///
-    /// Example: `"90"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub house_number: Option<String>,
-    /// Zip code of the customer
-    ///
-    /// Example: `"12133"`
-    pub zip_code: String,
-    /// City of the customer
-    ///
-    /// Example: `"Munich"`
-    pub city: String,
-    /// Country of the customer
-    ///
-    /// Example: `"DE"`
-    pub country_code: String,
-    /// Province for southern Europe/US countries
-    ///
-    /// Example: `"Madrid/California"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province: Option<String>,
-    /// Province code for southern Europe/US countries
-    ///
-    /// Example: `"MD/CA"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province_code: Option<String>,
-    /// Second street line of the customer's address
-    ///
-    /// Example: `"Second Street"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub second_street: Option<String>,
-    /// City part of the customer's address
-    ///
-    /// Example: `"Tegel"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city_part: Option<String>,
-    /// District of the customer's address
-    ///
-    /// Example: `"District 12"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub district: Option<String>,
-    /// Street type of the customer's address
-    ///
-    /// Example: `"Avenue"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_type: Option<String>,
-    /// Street block of the customer's address
-    ///
-    /// Example: `"5th block"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_block: Option<String>,
-    /// Portal of the customer's address
-    ///
-    /// Example: `"Portal 1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portal: Option<String>,
-    /// Stairway of the customer's address
-    ///
-    /// Example: `"Right stairway"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stairway: Option<String>,
-    /// Door of the customer's address
-    ///
-    /// Example: `"Door 1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub door: Option<String>,
-    /// Additional address information of the customer's address
-    ///
-    /// Example: `"Additional information"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_address_information: Option<String>,
-    /// Floor of the customer's address
-    ///
-    /// Example: `"2nd floor"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub floor: Option<String>,
-    /// Building name
-    ///
-    /// Example: `"Empire State Building"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub building_name: Option<String>,
-    /// Status of the amendment configuration.
-    ///
-    /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus,
-    /// Pending amendment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<
-        OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
-    >,
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataDtoCustomerAddressData {
-    /// A value with the fields that have no default (`amendment_configuration_status`); set the others with the `with_*` methods.
-    pub fn new(
-        amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus,
-    ) -> Self {
-        Self {
-            street: Default::default(),
-            house_number: None,
-            zip_code: Default::default(),
-            city: Default::default(),
-            country_code: Default::default(),
-            province: None,
-            province_code: None,
-            second_street: None,
-            city_part: None,
-            district: None,
-            street_type: None,
-            street_block: None,
-            portal: None,
-            stairway: None,
-            door: None,
-            additional_address_information: None,
-            floor: None,
-            building_name: None,
-            amendment_configuration_status,
-            pending_amendment: None,
-        }
-    }
-
-    /// Sets [`street`](Self::street).
-    pub fn with_street(mut self, value: impl Into<String>) -> Self {
-        self.street = value.into();
-        self
-    }
-
-    /// Sets [`house_number`](Self::house_number).
-    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
-        self.house_number = Some(value.into());
-        self
-    }
-
-    /// Sets [`zip_code`](Self::zip_code).
-    pub fn with_zip_code(mut self, value: impl Into<String>) -> Self {
-        self.zip_code = value.into();
-        self
-    }
-
-    /// Sets [`city`](Self::city).
-    pub fn with_city(mut self, value: impl Into<String>) -> Self {
-        self.city = value.into();
-        self
-    }
-
-    /// Sets [`country_code`](Self::country_code).
-    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
-        self.country_code = value.into();
-        self
-    }
-
-    /// Sets [`province`](Self::province).
-    pub fn with_province(mut self, value: impl Into<String>) -> Self {
-        self.province = Some(value.into());
-        self
-    }
-
-    /// Sets [`province_code`](Self::province_code).
-    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
-        self.province_code = Some(value.into());
-        self
-    }
-
-    /// Sets [`second_street`](Self::second_street).
-    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
-        self.second_street = Some(value.into());
-        self
-    }
-
-    /// Sets [`city_part`](Self::city_part).
-    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
-        self.city_part = Some(value.into());
-        self
-    }
-
-    /// Sets [`district`](Self::district).
-    pub fn with_district(mut self, value: impl Into<String>) -> Self {
-        self.district = Some(value.into());
-        self
-    }
-
-    /// Sets [`street_type`](Self::street_type).
-    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
-        self.street_type = Some(value.into());
-        self
-    }
-
-    /// Sets [`street_block`](Self::street_block).
-    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
-        self.street_block = Some(value.into());
-        self
-    }
-
-    /// Sets [`portal`](Self::portal).
-    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
-        self.portal = Some(value.into());
-        self
-    }
-
-    /// Sets [`stairway`](Self::stairway).
-    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
-        self.stairway = Some(value.into());
-        self
-    }
-
-    /// Sets [`door`](Self::door).
-    pub fn with_door(mut self, value: impl Into<String>) -> Self {
-        self.door = Some(value.into());
-        self
-    }
-
-    /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.additional_address_information = Some(value.into());
-        self
-    }
-
-    /// Sets [`floor`](Self::floor).
-    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
-        self.floor = Some(value.into());
-        self
-    }
-
-    /// Sets [`building_name`](Self::building_name).
-    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
-        self.building_name = Some(value.into());
-        self
-    }
-
-    /// Sets [`pending_amendment`](Self::pending_amendment).
-    pub fn with_pending_amendment(
-        mut self,
-        value: OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
-    ) -> Self {
-        self.pending_amendment = Some(value);
-        self
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-/// Status of the amendment configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
-    /// No changes to data are possible.
-    Read,
-    /// Data can be changed, but needs verification to be applied to the customer.
-    ChangesRequireVerification,
-    /// Data can be changed, will be applied to the customer with immediate effect.
-    ChangesWithoutVerification,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "READ",
-        "CHANGES_REQUIRE_VERIFICATION",
-        "CHANGES_WITHOUT_VERIFICATION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
-    const VARIANTS: &'static [Self] = &[
-        Self::Read,
-        Self::ChangesRequireVerification,
-        Self::ChangesWithoutVerification,
-    ];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataDtoCustomerAddressDataAmendmentConfigurationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CustomerDataDtoCustomerContactData {
-    /// Email address of the customer
-    ///
-    /// Example: `"email@example.com"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Private phone number of the customer
-    ///
-    /// Example: `"+49 00000000"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_private: Option<String>,
-    /// Private mobile phone number of the customer
-    ///
-    /// Example: `"+49 00000000000"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_private_mobile: Option<String>,
-    /// Business phone number of the customer
-    ///
-    /// Example: `"+49 00000000"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_business: Option<String>,
-    /// Business mobile phone number of the customer
-    ///
-    /// Example: `"+49 00000000000"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_business_mobile: Option<String>,
-    /// Status of the amendment configuration.
-    ///
-    /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
-    /// Pending amendment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<
-        OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
-    >,
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataDtoCustomerContactData {
-    /// A value with the fields that have no default (`amendment_configuration_status`); set the others with the `with_*` methods.
-    pub fn new(
-        amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus,
-    ) -> Self {
-        Self {
-            email: None,
-            phone_private: None,
-            phone_private_mobile: None,
-            phone_business: None,
-            phone_business_mobile: None,
-            amendment_configuration_status,
-            pending_amendment: None,
-        }
-    }
-
-    /// Sets [`email`](Self::email).
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
-    /// Sets [`phone_private`](Self::phone_private).
-    pub fn with_phone_private(mut self, value: impl Into<String>) -> Self {
-        self.phone_private = Some(value.into());
-        self
-    }
-
-    /// Sets [`phone_private_mobile`](Self::phone_private_mobile).
-    pub fn with_phone_private_mobile(mut self, value: impl Into<String>) -> Self {
-        self.phone_private_mobile = Some(value.into());
-        self
-    }
-
-    /// Sets [`phone_business`](Self::phone_business).
-    pub fn with_phone_business(mut self, value: impl Into<String>) -> Self {
-        self.phone_business = Some(value.into());
-        self
-    }
-
-    /// Sets [`phone_business_mobile`](Self::phone_business_mobile).
-    pub fn with_phone_business_mobile(mut self, value: impl Into<String>) -> Self {
-        self.phone_business_mobile = Some(value.into());
-        self
-    }
-
-    /// Sets [`pending_amendment`](Self::pending_amendment).
-    pub fn with_pending_amendment(
-        mut self,
-        value: OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
-    ) -> Self {
-        self.pending_amendment = Some(value);
-        self
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-/// Status of the amendment configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
-    /// No changes to data are possible.
-    Read,
-    /// Data can be changed, but needs verification to be applied to the customer.
-    ChangesRequireVerification,
-    /// Data can be changed, will be applied to the customer with immediate effect.
-    ChangesWithoutVerification,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "READ",
-        "CHANGES_REQUIRE_VERIFICATION",
-        "CHANGES_WITHOUT_VERIFICATION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
-    const VARIANTS: &'static [Self] = &[
-        Self::Read,
-        Self::ChangesRequireVerification,
-        Self::ChangesWithoutVerification,
-    ];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataDtoCustomerContactDataAmendmentConfigurationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CustomerDataDtoCustomerMasterData {
-    /// First name of the customer
-    ///
-    /// Example: `"Edgar"`
-    pub first_name: String,
-    /// Surname of the customer
-    ///
-    /// Example: `"Bullock"`
-    pub last_name: String,
-    /// Gender of the customer
-    ///
-    /// Example: `"MALE"`
-    pub gender: OpenApiV1CustomerDataDtoCustomerMasterDataGender,
-    /// Birthday of the customer
-    ///
-    /// Example: `"1952-05-04"`
-    pub date_of_birth: rt::chrono::NaiveDate,
-    /// Birth country of the customer
-    ///
-    /// Example: `"DE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_of_birth: Option<String>,
-    /// Title of the customer
-    ///
-    /// Example: `"DR"`
-    pub customer_title: OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle,
-    /// Status of the amendment configuration.
-    ///
-    /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus,
-    /// Pending amendment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<
-        OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
-    >,
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataDtoCustomerMasterData {
-    /// A value with the fields that have no default (`gender`, `customer_title`, `amendment_configuration_status`); set the others with the `with_*` methods.
-    pub fn new(
-        gender: OpenApiV1CustomerDataDtoCustomerMasterDataGender,
-        customer_title: OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle,
-        amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus,
-    ) -> Self {
-        Self {
-            first_name: Default::default(),
-            last_name: Default::default(),
-            gender,
-            date_of_birth: Default::default(),
-            country_of_birth: None,
-            customer_title,
-            amendment_configuration_status,
-            pending_amendment: None,
-        }
-    }
-
-    /// Sets [`first_name`](Self::first_name).
-    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = value.into();
-        self
-    }
-
-    /// Sets [`last_name`](Self::last_name).
-    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = value.into();
-        self
-    }
-
-    /// Sets [`date_of_birth`](Self::date_of_birth).
-    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
-        self.date_of_birth = value;
-        self
-    }
-
-    /// Sets [`country_of_birth`](Self::country_of_birth).
-    pub fn with_country_of_birth(mut self, value: impl Into<String>) -> Self {
-        self.country_of_birth = Some(value.into());
-        self
-    }
-
-    /// Sets [`pending_amendment`](Self::pending_amendment).
-    pub fn with_pending_amendment(
-        mut self,
-        value: OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
-    ) -> Self {
-        self.pending_amendment = Some(value);
-        self
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-/// Status of the amendment configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
-    /// No changes to data are possible.
-    Read,
-    /// Data can be changed, but needs verification to be applied to the customer.
-    ChangesRequireVerification,
-    /// Data can be changed, will be applied to the customer with immediate effect.
-    ChangesWithoutVerification,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "READ",
-        "CHANGES_REQUIRE_VERIFICATION",
-        "CHANGES_WITHOUT_VERIFICATION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
-    const VARIANTS: &'static [Self] = &[
-        Self::Read,
-        Self::ChangesRequireVerification,
-        Self::ChangesWithoutVerification,
-    ];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataDtoCustomerMasterDataAmendmentConfigurationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-/// Title of the customer
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    /// No title
-    None,
-    /// Ph.D. title
-    Dr,
-    /// Professor title
-    Prof,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DR", "PROF"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataDtoCustomerMasterDataCustomerTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-/// Gender of the customer
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    /// Male gender of the customer
-    Male,
-    /// Female gender of the customer
-    Female,
-    /// Unisex gender of the customer
-    Unisex,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl rt::StringEnum for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::fmt::Display for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl serde::Serialize for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de> for OpenApiV1CustomerDataDtoCustomerMasterDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CustomerDataDtoCustomerPaymentData {
-    /// The account holder of the bank account
-    ///
-    /// Example: `"Sven Hannawald"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_holder: Option<String>,
-    /// Name of the bank
-    ///
-    /// Example: `"Deutsche Bank"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_name: Option<String>,
-    /// Iban of the clients account
-    ///
-    /// Example: `"DE91 1000 0000 0123 4567 89"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iban: Option<String>,
-    /// Bic of the clients account
-    ///
-    /// Example: `"DEUTDEFFXXX"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bic: Option<String>,
-    /// Is customer signature required to make amendment
-    ///
-    /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_signature: Option<bool>,
-    /// Status of the amendment configuration.
-    ///
-    /// Example: `"CHANGES_REQUIRE_VERIFICATION"`
-    pub amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus,
-    /// Pending amendment
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pending_amendment: Option<
-        OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
-    >,
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataDtoCustomerPaymentData {
-    /// A value with the fields that have no default (`amendment_configuration_status`); set the others with the `with_*` methods.
-    pub fn new(
-        amendment_configuration_status: OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus,
-    ) -> Self {
-        Self {
-            account_holder: None,
-            bank_name: None,
-            iban: None,
-            bic: None,
-            require_signature: None,
-            amendment_configuration_status,
-            pending_amendment: None,
-        }
-    }
-
-    /// Sets [`account_holder`](Self::account_holder).
-    pub fn with_account_holder(mut self, value: impl Into<String>) -> Self {
-        self.account_holder = Some(value.into());
-        self
-    }
-
-    /// Sets [`bank_name`](Self::bank_name).
-    pub fn with_bank_name(mut self, value: impl Into<String>) -> Self {
-        self.bank_name = Some(value.into());
-        self
-    }
-
-    /// Sets [`iban`](Self::iban).
-    pub fn with_iban(mut self, value: impl Into<String>) -> Self {
-        self.iban = Some(value.into());
-        self
-    }
-
-    /// Sets [`bic`](Self::bic).
-    pub fn with_bic(mut self, value: impl Into<String>) -> Self {
-        self.bic = Some(value.into());
-        self
-    }
-
-    /// Sets [`require_signature`](Self::require_signature).
-    pub fn with_require_signature(mut self, value: bool) -> Self {
-        self.require_signature = Some(value);
-        self
-    }
-
-    /// Sets [`pending_amendment`](Self::pending_amendment).
-    pub fn with_pending_amendment(
-        mut self,
-        value: OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
-    ) -> Self {
-        self.pending_amendment = Some(value);
-        self
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-/// Status of the amendment configuration.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
-    /// No changes to data are possible.
-    Read,
-    /// Data can be changed, but needs verification to be applied to the customer.
-    ChangesRequireVerification,
-    /// Data can be changed, will be applied to the customer with immediate effect.
-    ChangesWithoutVerification,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "READ",
-        "CHANGES_REQUIRE_VERIFICATION",
-        "CHANGES_WITHOUT_VERIFICATION",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
-    const VARIANTS: &'static [Self] = &[
-        Self::Read,
-        Self::ChangesRequireVerification,
-        Self::ChangesWithoutVerification,
-    ];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataDtoCustomerPaymentDataAmendmentConfigurationStatus {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
-    /// Amendment proposal id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// Street of the customer
-    ///
-    /// Example: `"Am Bahnhof"`
-    pub street: String,
-    /// Number of the customer's house
-    ///
-    /// Example: `"90"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub house_number: Option<String>,
-    /// Zip code of the customer
-    ///
-    /// Example: `"12133"`
-    pub zip_code: String,
-    /// City of the customer
-    ///
-    /// Example: `"Munich"`
-    pub city: String,
-    /// Country of the customer
-    ///
-    /// Example: `"DE"`
-    pub country_code: String,
-    /// Province for southern Europe/US countries
-    ///
-    /// Example: `"Madrid/California"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province: Option<String>,
-    /// Province code for southern Europe/US countries
-    ///
-    /// Example: `"MD/CA"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub province_code: Option<String>,
-    /// Second street line of the customer's address
-    ///
-    /// Example: `"Second Street"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub second_street: Option<String>,
-    /// City part of the customer's address
-    ///
-    /// Example: `"Tegel"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub city_part: Option<String>,
-    /// District of the customer's address
-    ///
-    /// Example: `"District 12"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub district: Option<String>,
-    /// Street type of the customer's address
-    ///
-    /// Example: `"Avenue"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_type: Option<String>,
-    /// Street block of the customer's address
-    ///
-    /// Example: `"5th block"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub street_block: Option<String>,
-    /// Portal of the customer's address
-    ///
-    /// Example: `"Portal 1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub portal: Option<String>,
-    /// Stairway of the customer's address
-    ///
-    /// Example: `"Right stairway"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub stairway: Option<String>,
-    /// Door of the customer's address
-    ///
-    /// Example: `"Door 1"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub door: Option<String>,
-    /// Additional address information of the customer's address
-    ///
-    /// Example: `"Additional information"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub additional_address_information: Option<String>,
-    /// Floor of the customer's address
-    ///
-    /// Example: `"2nd floor"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub floor: Option<String>,
-    /// Building name
-    ///
-    /// Example: `"Empire State Building"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub building_name: Option<String>,
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData {
-    /// Sets [`id`](Self::id).
-    pub fn with_id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets [`street`](Self::street).
-    pub fn with_street(mut self, value: impl Into<String>) -> Self {
-        self.street = value.into();
-        self
-    }
-
-    /// Sets [`house_number`](Self::house_number).
-    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
-        self.house_number = Some(value.into());
-        self
-    }
-
-    /// Sets [`zip_code`](Self::zip_code).
-    pub fn with_zip_code(mut self, value: impl Into<String>) -> Self {
-        self.zip_code = value.into();
-        self
-    }
-
-    /// Sets [`city`](Self::city).
-    pub fn with_city(mut self, value: impl Into<String>) -> Self {
-        self.city = value.into();
-        self
-    }
-
-    /// Sets [`country_code`](Self::country_code).
-    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
-        self.country_code = value.into();
-        self
-    }
-
-    /// Sets [`province`](Self::province).
-    pub fn with_province(mut self, value: impl Into<String>) -> Self {
-        self.province = Some(value.into());
-        self
-    }
-
-    /// Sets [`province_code`](Self::province_code).
-    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
-        self.province_code = Some(value.into());
-        self
-    }
-
-    /// Sets [`second_street`](Self::second_street).
-    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
-        self.second_street = Some(value.into());
-        self
-    }
-
-    /// Sets [`city_part`](Self::city_part).
-    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
-        self.city_part = Some(value.into());
-        self
-    }
-
-    /// Sets [`district`](Self::district).
-    pub fn with_district(mut self, value: impl Into<String>) -> Self {
-        self.district = Some(value.into());
-        self
-    }
-
-    /// Sets [`street_type`](Self::street_type).
-    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
-        self.street_type = Some(value.into());
-        self
-    }
-
-    /// Sets [`street_block`](Self::street_block).
-    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
-        self.street_block = Some(value.into());
-        self
-    }
-
-    /// Sets [`portal`](Self::portal).
-    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
-        self.portal = Some(value.into());
-        self
-    }
-
-    /// Sets [`stairway`](Self::stairway).
-    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
-        self.stairway = Some(value.into());
-        self
-    }
-
-    /// Sets [`door`](Self::door).
-    pub fn with_door(mut self, value: impl Into<String>) -> Self {
-        self.door = Some(value.into());
-        self
-    }
-
-    /// Sets [`additional_address_information`](Self::additional_address_information).
-    pub fn with_additional_address_information(
-        mut self,
-        value: impl Into<String>,
-    ) -> Self {
-        self.additional_address_information = Some(value.into());
-        self
-    }
-
-    /// Sets [`floor`](Self::floor).
-    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
-        self.floor = Some(value.into());
-        self
-    }
-
-    /// Sets [`building_name`](Self::building_name).
-    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
-        self.building_name = Some(value.into());
-        self
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
-    /// Amendment proposal id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// Email address of the customer
-    ///
-    /// Example: `"email@example.com"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub email: Option<String>,
-    /// Private phone number of the customer
-    ///
-    /// Example: `"+49 00000000"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_private: Option<String>,
-    /// Private mobile phone number of the customer
-    ///
-    /// Example: `"+49 00000000000"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_private_mobile: Option<String>,
-    /// Business phone number of the customer
-    ///
-    /// Example: `"+49 00000000"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_business: Option<String>,
-    /// Business mobile phone number of the customer
-    ///
-    /// Example: `"+49 00000000000"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub phone_business_mobile: Option<String>,
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData {
-    /// Sets [`id`](Self::id).
-    pub fn with_id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets [`email`](Self::email).
-    pub fn with_email(mut self, value: impl Into<String>) -> Self {
-        self.email = Some(value.into());
-        self
-    }
-
-    /// Sets [`phone_private`](Self::phone_private).
-    pub fn with_phone_private(mut self, value: impl Into<String>) -> Self {
-        self.phone_private = Some(value.into());
-        self
-    }
-
-    /// Sets [`phone_private_mobile`](Self::phone_private_mobile).
-    pub fn with_phone_private_mobile(mut self, value: impl Into<String>) -> Self {
-        self.phone_private_mobile = Some(value.into());
-        self
-    }
-
-    /// Sets [`phone_business`](Self::phone_business).
-    pub fn with_phone_business(mut self, value: impl Into<String>) -> Self {
-        self.phone_business = Some(value.into());
-        self
-    }
-
-    /// Sets [`phone_business_mobile`](Self::phone_business_mobile).
-    pub fn with_phone_business_mobile(mut self, value: impl Into<String>) -> Self {
-        self.phone_business_mobile = Some(value.into());
-        self
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
-    /// Amendment proposal id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// First name of the customer
-    ///
-    /// Example: `"Edgar"`
-    pub first_name: String,
-    /// Surname of the customer
-    ///
-    /// Example: `"Bullock"`
-    pub last_name: String,
-    /// Gender of the customer
-    ///
-    /// Example: `"MALE"`
-    pub gender: OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender,
-    /// Birthday of the customer
-    ///
-    /// Example: `"1952-05-04"`
-    pub date_of_birth: rt::chrono::NaiveDate,
-    /// Birth country of the customer
-    ///
-    /// Example: `"DE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub country_of_birth: Option<String>,
-    /// Title of the customer
-    ///
-    /// Example: `"DR"`
-    pub customer_title: OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle,
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData {
-    /// A value with the fields that have no default (`gender`, `customer_title`); set the others with the `with_*` methods.
-    pub fn new(
-        gender: OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender,
-        customer_title: OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle,
-    ) -> Self {
-        Self {
-            id: None,
-            first_name: Default::default(),
-            last_name: Default::default(),
-            gender,
-            date_of_birth: Default::default(),
-            country_of_birth: None,
-            customer_title,
-        }
-    }
-
-    /// Sets [`id`](Self::id).
-    pub fn with_id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets [`first_name`](Self::first_name).
-    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
-        self.first_name = value.into();
-        self
-    }
-
-    /// Sets [`last_name`](Self::last_name).
-    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
-        self.last_name = value.into();
-        self
-    }
-
-    /// Sets [`date_of_birth`](Self::date_of_birth).
-    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
-        self.date_of_birth = value;
-        self
-    }
-
-    /// Sets [`country_of_birth`](Self::country_of_birth).
-    pub fn with_country_of_birth(mut self, value: impl Into<String>) -> Self {
-        self.country_of_birth = Some(value.into());
-        self
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-/// Title of the customer
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
-    /// No title
-    None,
-    /// Ph.D. title
-    Dr,
-    /// Professor title
-    Prof,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DR", "PROF"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
-    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataCustomerTitle {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-/// Gender of the customer
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
-    /// Male gender of the customer
-    Male,
-    /// Female gender of the customer
-    Female,
-    /// Unisex gender of the customer
-    Unisex,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl rt::StringEnum
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
-    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::str::FromStr
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl std::fmt::Display
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl serde::Serialize
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-impl<'de> serde::Deserialize<'de>
-for OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterDataGender {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData {
-    /// Amendment proposal id
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub id: Option<i64>,
-    /// The account holder of the bank account
-    ///
-    /// Example: `"Sven Hannawald"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_holder: Option<String>,
-    /// Name of the bank
-    ///
-    /// Example: `"Deutsche Bank"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bank_name: Option<String>,
-    /// Iban of the clients account
-    ///
-    /// Example: `"DE91 1000 0000 0123 4567 89"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iban: Option<String>,
-    /// Bic of the clients account
-    ///
-    /// Example: `"DEUTDEFFXXX"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub bic: Option<String>,
-    /// Is customer signature required to make amendment
-    ///
-    /// Example: `true`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub require_signature: Option<bool>,
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData {
-    /// Sets [`id`](Self::id).
-    pub fn with_id(mut self, value: i64) -> Self {
-        self.id = Some(value);
-        self
-    }
-
-    /// Sets [`account_holder`](Self::account_holder).
-    pub fn with_account_holder(mut self, value: impl Into<String>) -> Self {
-        self.account_holder = Some(value.into());
-        self
-    }
-
-    /// Sets [`bank_name`](Self::bank_name).
-    pub fn with_bank_name(mut self, value: impl Into<String>) -> Self {
-        self.bank_name = Some(value.into());
-        self
-    }
-
-    /// Sets [`iban`](Self::iban).
-    pub fn with_iban(mut self, value: impl Into<String>) -> Self {
-        self.iban = Some(value.into());
-        self
-    }
-
-    /// Sets [`bic`](Self::bic).
-    pub fn with_bic(mut self, value: impl Into<String>) -> Self {
-        self.bic = Some(value.into());
-        self
-    }
-
-    /// Sets [`require_signature`](Self::require_signature).
-    pub fn with_require_signature(mut self, value: bool) -> Self {
-        self.require_signature = Some(value);
-        self
-    }
-}
-
-#[cfg(feature = "customers-self-service")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CustomerPaymentAmendment {
-    /// The account holder of the bank account
-    ///
-    /// Example: `"Sven Hannawald"`
-    pub account_holder: String,
-    /// Name of the bank
-    ///
-    /// Example: `"Deutsche Bank"`
-    pub bank_name: String,
-    /// Iban of the clients account
-    ///
-    /// Example: `"DE91 1000 0000 0123 4567 89"`
-    pub iban: String,
-    /// Bic of the clients account
-    ///
-    /// Example: `"DEUTDEFFXXX"`
-    pub bic: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub signature: Option<Signature>,
-}
-
-#[cfg(feature = "customers-self-service")]
-impl OpenApiV1CustomerPaymentAmendment {
-    /// A value with the required fields (`account_holder`, `bank_name`, `iban`, `bic`); set the others with the `with_*` methods.
-    pub fn new(
-        account_holder: impl Into<String>,
-        bank_name: impl Into<String>,
-        iban: impl Into<String>,
-        bic: impl Into<String>,
-    ) -> Self {
-        Self {
-            account_holder: account_holder.into(),
-            bank_name: bank_name.into(),
-            iban: iban.into(),
-            bic: bic.into(),
-            signature: None,
-        }
-    }
-
-    /// Sets [`signature`](Self::signature).
-    pub fn with_signature(mut self, value: Signature) -> Self {
-        self.signature = Some(value);
-        self
-    }
-}
-
-#[cfg(feature = "customers")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1CustomerStudioSwitchRequestDto {
-    /// The ID of the studio to be switched to
-    ///
-    /// Example: `123456789`
-    pub target_studio_id: i64,
-    /// Date of the switch. The date must be the current date or in the past
-    ///
-    /// Example: `"2024-01-01"`
-    pub switch_date: rt::chrono::NaiveDate,
-    /// A description of the studio switch that will be stored in the customer history
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub description: Option<String>,
-}
-
-#[cfg(feature = "customers")]
-impl OpenApiV1CustomerStudioSwitchRequestDto {
-    /// A value with the required fields (`target_studio_id`, `switch_date`); set the others with the `with_*` methods.
-    pub fn new(target_studio_id: i64, switch_date: rt::chrono::NaiveDate) -> Self {
-        Self {
-            target_studio_id,
-            switch_date,
-            description: None,
-        }
-    }
-
-    /// Sets [`description`](Self::description).
-    pub fn with_description(mut self, value: impl Into<String>) -> Self {
-        self.description = Some(value.into());
-        self
-    }
-}
-
-#[cfg(feature = "memberships")]
-/// Detailed information about the membership switch configuration
-#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1MembershipSwitchConfigExtended {
-    /// Unique ID of the configuration
-    ///
-    /// Example: `1000`
-    pub id: i64,
-    /// Name of the configuration
-    ///
-    /// Example: `"Premium Membership Upgrade"`
-    pub name: String,
-    /// Presentation details for the membership switch configuration
-    pub presentation: MembershipSwitchConfigPresentationDto,
-    /// List of source contracts for the membership switch
-    pub source_contracts: Vec<MembershipSwitchConfigSourceContractDto>,
-    /// List of destination membership offers
-    pub destination_membership_offers: Vec<MembershipOfferExtended>,
-}
-
-#[cfg(feature = "memberships")]
-impl OpenApiV1MembershipSwitchConfigExtended {
-    /// Sets [`id`](Self::id).
-    pub fn with_id(mut self, value: i64) -> Self {
-        self.id = value;
-        self
-    }
-
-    /// Sets [`name`](Self::name).
-    pub fn with_name(mut self, value: impl Into<String>) -> Self {
-        self.name = value.into();
-        self
-    }
-
-    /// Sets [`presentation`](Self::presentation).
-    pub fn with_presentation(
-        mut self,
-        value: MembershipSwitchConfigPresentationDto,
-    ) -> Self {
-        self.presentation = value;
-        self
-    }
-
-    /// Sets [`source_contracts`](Self::source_contracts).
-    pub fn with_source_contracts(
-        mut self,
-        value: Vec<MembershipSwitchConfigSourceContractDto>,
-    ) -> Self {
-        self.source_contracts = value;
-        self
-    }
-
-    /// Sets [`destination_membership_offers`](Self::destination_membership_offers).
-    pub fn with_destination_membership_offers(
-        mut self,
-        value: Vec<MembershipOfferExtended>,
-    ) -> Self {
-        self.destination_membership_offers = value;
-        self
-    }
-}
-
-#[cfg(feature = "memberships")]
-#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
-#[non_exhaustive]
-#[serde(rename_all = "camelCase")]
-pub struct OpenApiV1SignupPreviewDto {
-    /// Base price of contract
-    pub base_price: Money,
-    /// Charge for the time between the start date of use and start date
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub pre_use_charge: Option<Money>,
-    /// Type of a voucher, if a valid voucher code has been provided
-    ///
-    /// Example: `"DISCOUNT"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_type: Option<OpenApiV1SignupPreviewDtoVoucherType>,
-    /// Voucher remarks, if a valid voucher code has been provided
-    ///
-    /// Example: `"Yoga class not included"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_remarks: Option<String>,
-    /// The type of period for which the voucher is applied, if a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriod instead to see periods per discount period.
-    ///
-    /// Example: `"UNLIMITED"`
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_effective_period: Option<
-        OpenApiV1SignupPreviewDtoVoucherEffectivePeriod,
-    >,
-    /// Effective period: term for which a discount is applied, if type is time based and a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriodTimeBasedTerm instead to see terms per discount period.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub effective_period_time_based_term: Option<Term>,
-    /// Discounted base price, if a valid discount voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].discountedBasePrice instead to see prices per discount period.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounted_base_price: Option<Money>,
-    /// Type of discount (percentage or absolute), if a valid discount voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].discountType instead to see discount types per discount period.
-    ///
-    /// Example: `"PERCENTAGE"`
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_type: Option<OpenApiV1SignupPreviewDtoDiscountType>,
-    /// Discount value, if a valid discount voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].discountValue instead to see discount values per discount period.
-    #[deprecated]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discount_value: Option<Money>,
-    /// List of discount periods for the voucher, if a valid discount voucher code has been provided. Each period has its own discount and effective period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_discount_periods: Option<Vec<VoucherDiscountPeriod>>,
-    /// Discounted pre-use charge, if a valid discount voucher code has been provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub discounted_pre_use_charge: Option<Money>,
-    /// Voucher credit value, if a valid credit voucher code has been provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub credit_value: Option<Money>,
-    /// Type of company fee split (percentage or absolute), if a valid company discount voucher code has been provided
-    ///
-    /// Example: `"ABSOLUTE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_fee_split_type: Option<OpenApiV1SignupPreviewDtoCompanyFeeSplitType>,
-    /// Company fee split value, if a valid company discount voucher code has been provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_fee_split_value: Option<Money>,
-    /// Name of the company that will pay the company amount, if a valid company discount voucher code has been provided
-    ///
-    /// Example: `"Some company"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_name: Option<String>,
-    /// Amount the company has to pay, if a valid company discount voucher code has been provided. This field is populated when there are 0 or 1 discount periods. For multiple discount periods, use voucherDiscountPeriods\[\].companyAmount instead to see amounts per discount period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_amount: Option<Money>,
-    /// Amount the member has to pay, if a valid company discount voucher code has been provided. This field is populated when there are 0 or 1 discount periods. For multiple discount periods, use voucherDiscountPeriods\[\].memberAmount instead to see amounts per discount period.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_amount: Option<Money>,
-    /// Amount the company has to pay without discount, if a valid company discount voucher code has been provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub company_amount_without_discount: Option<Money>,
-    /// Amount the member has to pay without discount, if a valid company discount voucher code has been provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub member_amount_without_discount: Option<Money>,
-    /// Bonus period applied with the discount voucher, if valid a discount voucher has been provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_bonus_period: Option<MembershipOfferRateBonusPeriod>,
-    /// Voucher related text blocks, if a valid voucher code has been provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_text_blocks: Option<Vec<MembershipOfferTextBlock>>,
-    /// Flat fee previews, including discount if a valid discount voucher code has been provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub flat_fee_previews: Option<Vec<FlatFeePreview>>,
-    /// Textual representation of the voucher conditions, if a valid voucher code has been provided
-    ///
-    /// Example: `"Voucher code \"123\" successfully applied: 5% discount on the membership fee"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_success_message: Option<String>,
-    /// An error code, if the voucher code is invalid
-    ///
-    /// Example: `"INVALID_CODE"`
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub voucher_error_code: Option<OpenApiV1SignupPreviewDtoVoucherErrorCode>,
-    /// The adjusted price, if age-based discounts are configured and the customer is eligible, null otherwise
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub age_adjusted_price: Option<Money>,
-    /// Contains the total amount to be paid during the initial runtime of the contract and the average amounts per month and per the rate's payment frequency (e.g. 1 week)
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub contract_volume_information: Option<ContractVolume>,
-    /// Consent texts for modules that are part of the contract
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub module_consent_text_blocks: Option<Vec<MembershipOfferTextBlock>>,
-    /// Optional module contract preview including discount, company split or credit, if a valid voucher code has been provided
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub selected_optional_modules_previews: Option<Vec<ModuleContractPreview>>,
-    /// Detailed payment preview including schedule and due-on-signing amount
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub payment_preview: Option<SignupPaymentPreview>,
-}
-
-#[cfg(feature = "memberships")]
-impl OpenApiV1SignupPreviewDto {
-    /// A value with the fields that have no default (`base_price`); set the others with the `with_*` methods.
-    #[allow(deprecated)]
-    pub fn new(base_price: Money) -> Self {
-        Self {
-            base_price,
-            pre_use_charge: None,
-            voucher_type: None,
-            voucher_remarks: None,
-            voucher_effective_period: None,
-            effective_period_time_based_term: None,
-            discounted_base_price: None,
-            discount_type: None,
-            discount_value: None,
-            voucher_discount_periods: None,
-            discounted_pre_use_charge: None,
-            credit_value: None,
-            company_fee_split_type: None,
-            company_fee_split_value: None,
-            company_name: None,
-            company_amount: None,
-            member_amount: None,
-            company_amount_without_discount: None,
-            member_amount_without_discount: None,
-            voucher_bonus_period: None,
-            voucher_text_blocks: None,
-            flat_fee_previews: None,
-            voucher_success_message: None,
-            voucher_error_code: None,
-            age_adjusted_price: None,
-            contract_volume_information: None,
-            module_consent_text_blocks: None,
-            selected_optional_modules_previews: None,
-            payment_preview: None,
-        }
-    }
-
-    /// Sets [`pre_use_charge`](Self::pre_use_charge).
-    pub fn with_pre_use_charge(mut self, value: Money) -> Self {
-        self.pre_use_charge = Some(value);
-        self
-    }
-
-    /// Sets [`voucher_type`](Self::voucher_type).
-    pub fn with_voucher_type(
-        mut self,
-        value: OpenApiV1SignupPreviewDtoVoucherType,
-    ) -> Self {
-        self.voucher_type = Some(value);
-        self
-    }
-
-    /// Sets [`voucher_remarks`](Self::voucher_remarks).
-    pub fn with_voucher_remarks(mut self, value: impl Into<String>) -> Self {
-        self.voucher_remarks = Some(value.into());
-        self
-    }
-
-    /// Sets [`voucher_effective_period`](Self::voucher_effective_period).
-    #[deprecated]
-    #[allow(deprecated)]
-    pub fn with_voucher_effective_period(
-        mut self,
-        value: OpenApiV1SignupPreviewDtoVoucherEffectivePeriod,
-    ) -> Self {
-        self.voucher_effective_period = Some(value);
-        self
-    }
-
-    /// Sets [`effective_period_time_based_term`](Self::effective_period_time_based_term).
-    #[deprecated]
-    #[allow(deprecated)]
-    pub fn with_effective_period_time_based_term(mut self, value: Term) -> Self {
-        self.effective_period_time_based_term = Some(value);
-        self
-    }
-
-    /// Sets [`discounted_base_price`](Self::discounted_base_price).
-    #[deprecated]
-    #[allow(deprecated)]
-    pub fn with_discounted_base_price(mut self, value: Money) -> Self {
-        self.discounted_base_price = Some(value);
-        self
-    }
-
-    /// Sets [`discount_type`](Self::discount_type).
-    #[deprecated]
-    #[allow(deprecated)]
-    pub fn with_discount_type(
-        mut self,
-        value: OpenApiV1SignupPreviewDtoDiscountType,
-    ) -> Self {
-        self.discount_type = Some(value);
-        self
-    }
-
-    /// Sets [`discount_value`](Self::discount_value).
-    #[deprecated]
-    #[allow(deprecated)]
-    pub fn with_discount_value(mut self, value: Money) -> Self {
-        self.discount_value = Some(value);
-        self
-    }
-
-    /// Sets [`voucher_discount_periods`](Self::voucher_discount_periods).
-    pub fn with_voucher_discount_periods(
-        mut self,
-        value: Vec<VoucherDiscountPeriod>,
-    ) -> Self {
-        self.voucher_discount_periods = Some(value);
-        self
-    }
-
-    /// Sets [`discounted_pre_use_charge`](Self::discounted_pre_use_charge).
-    pub fn with_discounted_pre_use_charge(mut self, value: Money) -> Self {
-        self.discounted_pre_use_charge = Some(value);
-        self
-    }
-
-    /// Sets [`credit_value`](Self::credit_value).
-    pub fn with_credit_value(mut self, value: Money) -> Self {
-        self.credit_value = Some(value);
-        self
-    }
-
-    /// Sets [`company_fee_split_type`](Self::company_fee_split_type).
-    pub fn with_company_fee_split_type(
-        mut self,
-        value: OpenApiV1SignupPreviewDtoCompanyFeeSplitType,
-    ) -> Self {
-        self.company_fee_split_type = Some(value);
-        self
-    }
-
-    /// Sets [`company_fee_split_value`](Self::company_fee_split_value).
-    pub fn with_company_fee_split_value(mut self, value: Money) -> Self {
-        self.company_fee_split_value = Some(value);
-        self
-    }
-
-    /// Sets [`company_name`](Self::company_name).
-    pub fn with_company_name(mut self, value: impl Into<String>) -> Self {
-        self.company_name = Some(value.into());
-        self
-    }
-
-    /// Sets [`company_amount`](Self::company_amount).
-    pub fn with_company_amount(mut self, value: Money) -> Self {
-        self.company_amount = Some(value);
-        self
-    }
-
-    /// Sets [`member_amount`](Self::member_amount).
-    pub fn with_member_amount(mut self, value: Money) -> Self {
-        self.member_amount = Some(value);
-        self
-    }
-
-    /// Sets [`company_amount_without_discount`](Self::company_amount_without_discount).
-    pub fn with_company_amount_without_discount(mut self, value: Money) -> Self {
-        self.company_amount_without_discount = Some(value);
-        self
-    }
-
-    /// Sets [`member_amount_without_discount`](Self::member_amount_without_discount).
-    pub fn with_member_amount_without_discount(mut self, value: Money) -> Self {
-        self.member_amount_without_discount = Some(value);
-        self
-    }
-
-    /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
-    pub fn with_voucher_bonus_period(
-        mut self,
-        value: MembershipOfferRateBonusPeriod,
-    ) -> Self {
-        self.voucher_bonus_period = Some(value);
-        self
-    }
-
-    /// Sets [`voucher_text_blocks`](Self::voucher_text_blocks).
-    pub fn with_voucher_text_blocks(
-        mut self,
-        value: Vec<MembershipOfferTextBlock>,
-    ) -> Self {
-        self.voucher_text_blocks = Some(value);
-        self
-    }
-
-    /// Sets [`flat_fee_previews`](Self::flat_fee_previews).
-    pub fn with_flat_fee_previews(mut self, value: Vec<FlatFeePreview>) -> Self {
-        self.flat_fee_previews = Some(value);
-        self
-    }
-
-    /// Sets [`voucher_success_message`](Self::voucher_success_message).
-    pub fn with_voucher_success_message(mut self, value: impl Into<String>) -> Self {
-        self.voucher_success_message = Some(value.into());
-        self
-    }
-
-    /// Sets [`voucher_error_code`](Self::voucher_error_code).
-    pub fn with_voucher_error_code(
-        mut self,
-        value: OpenApiV1SignupPreviewDtoVoucherErrorCode,
-    ) -> Self {
-        self.voucher_error_code = Some(value);
-        self
-    }
-
-    /// Sets [`age_adjusted_price`](Self::age_adjusted_price).
-    pub fn with_age_adjusted_price(mut self, value: Money) -> Self {
-        self.age_adjusted_price = Some(value);
-        self
-    }
-
-    /// Sets [`contract_volume_information`](Self::contract_volume_information).
-    pub fn with_contract_volume_information(mut self, value: ContractVolume) -> Self {
-        self.contract_volume_information = Some(value);
-        self
-    }
-
-    /// Sets [`module_consent_text_blocks`](Self::module_consent_text_blocks).
-    pub fn with_module_consent_text_blocks(
-        mut self,
-        value: Vec<MembershipOfferTextBlock>,
-    ) -> Self {
-        self.module_consent_text_blocks = Some(value);
-        self
-    }
-
-    /// Sets [`selected_optional_modules_previews`](Self::selected_optional_modules_previews).
-    pub fn with_selected_optional_modules_previews(
-        mut self,
-        value: Vec<ModuleContractPreview>,
-    ) -> Self {
-        self.selected_optional_modules_previews = Some(value);
-        self
-    }
-
-    /// Sets [`payment_preview`](Self::payment_preview).
-    pub fn with_payment_preview(mut self, value: SignupPaymentPreview) -> Self {
-        self.payment_preview = Some(value);
-        self
-    }
-}
-
-#[cfg(feature = "memberships")]
-/// Type of company fee split (percentage or absolute), if a valid company discount voucher code has been provided
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    /// Represents an absolute discount
-    Absolute,
-    /// Represents a percentage based discount
-    Percentage,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoCompanyFeeSplitType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-/// Type of discount (percentage or absolute), if a valid discount voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].discountType instead to see discount types per discount period.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1SignupPreviewDtoDiscountType {
-    /// Represents an absolute discount
-    Absolute,
-    /// Represents a percentage based discount
-    Percentage,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl OpenApiV1SignupPreviewDtoDiscountType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for OpenApiV1SignupPreviewDtoDiscountType {
-    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for OpenApiV1SignupPreviewDtoDiscountType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for OpenApiV1SignupPreviewDtoDiscountType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for OpenApiV1SignupPreviewDtoDiscountType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoDiscountType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-/// The type of period for which the voucher is applied, if a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriod instead to see periods per discount period.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    /// Represents a voucher with unlimited effective period
-    Unlimited,
-    /// Represents a voucher effective during the initial term of the membership
-    InitialTerm,
-    /// Represents a voucher with a time based effective period
-    TimeBased,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "UNLIMITED",
-        "INITIAL_TERM",
-        "TIME_BASED",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    const VARIANTS: &'static [Self] = &[
-        Self::Unlimited,
-        Self::InitialTerm,
-        Self::TimeBased,
-    ];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherEffectivePeriod {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-/// An error code, if the voucher code is invalid
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    /// Represents an invalid voucher code
-    InvalidCode,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &["INVALID_CODE"];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    const VARIANTS: &'static [Self] = &[Self::InvalidCode];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherErrorCode {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-/// Type of a voucher, if a valid voucher code has been provided
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum OpenApiV1SignupPreviewDtoVoucherType {
-    /// Represents a contract voucher
-    Contract,
-    /// Represents a credit voucher
-    Credit,
-    /// Represents a discount voucher
-    Discount,
-    /// Represents a company fee split voucher
-    CompanyFeeSplit,
-    /// Represents a check-in voucher
-    Checkin,
-    /// A value this version of the client does not know; kept as sent.
-    Unknown(String),
-}
-
-#[cfg(feature = "memberships")]
-impl OpenApiV1SignupPreviewDtoVoucherType {
-    /// Every value this version of the client knows, as sent on the wire.
-    pub const KNOWN_VALUES: &'static [&'static str] = &[
-        "CONTRACT",
-        "CREDIT",
-        "DISCOUNT",
-        "COMPANY_FEE_SPLIT",
-        "CHECKIN",
-    ];
-
-    /// Whether the server sent a value this version of the client does not know.
-    pub fn is_unknown(&self) -> bool {
-        matches!(self, Self::Unknown(_))
-    }
-
-    /// The value as it appears on the wire.
-    pub fn as_str(&self) -> &str {
-        rt::StringEnum::as_wire(self)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl rt::StringEnum for OpenApiV1SignupPreviewDtoVoucherType {
-    const VARIANTS: &'static [Self] = &[
-        Self::Contract,
-        Self::Credit,
-        Self::Discount,
-        Self::CompanyFeeSplit,
-        Self::Checkin,
-    ];
-
-    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
-
-    fn unknown(value: String) -> Self {
-        Self::Unknown(value)
-    }
-
-    fn unknown_value(&self) -> Option<&str> {
-        match self {
-            Self::Unknown(value) => Some(value),
-            _ => None,
-        }
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::str::FromStr for OpenApiV1SignupPreviewDtoVoucherType {
-    type Err = std::convert::Infallible;
-
-    /// Never fails: a value the client does not know becomes the fallback variant;
-    /// check [`is_unknown`](Self::is_unknown) to reject it.
-    fn from_str(value: &str) -> Result<Self, Self::Err> {
-        Ok(rt::StringEnum::from_wire(value))
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl std::fmt::Display for OpenApiV1SignupPreviewDtoVoucherType {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(self.as_str())
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl serde::Serialize for OpenApiV1SignupPreviewDtoVoucherType {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        rt::string_enum::serialize(self, serializer)
-    }
-}
-
-#[cfg(feature = "memberships")]
-impl<'de> serde::Deserialize<'de> for OpenApiV1SignupPreviewDtoVoucherType {
-    fn deserialize<D: serde::Deserializer<'de>>(
-        deserializer: D,
-    ) -> Result<Self, D::Error> {
-        rt::string_enum::deserialize(deserializer)
     }
 }
 
@@ -24206,6 +22721,620 @@ impl PaymentsUserSessionResponse {
     }
 }
 
+#[cfg(feature = "customers-self-service")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct PendingAddressDataAmendment {
+    /// Amendment proposal id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Street of the customer
+    ///
+    /// Example: `"Am Bahnhof"`
+    pub street: String,
+    /// Number of the customer's house
+    ///
+    /// Example: `"90"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub house_number: Option<String>,
+    /// Zip code of the customer
+    ///
+    /// Example: `"12133"`
+    pub zip_code: String,
+    /// City of the customer
+    ///
+    /// Example: `"Munich"`
+    pub city: String,
+    /// Country of the customer
+    ///
+    /// Example: `"DE"`
+    pub country_code: String,
+    /// Province for southern Europe/US countries
+    ///
+    /// Example: `"Madrid/California"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province: Option<String>,
+    /// Province code for southern Europe/US countries
+    ///
+    /// Example: `"MD/CA"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub province_code: Option<String>,
+    /// Second street line of the customer's address
+    ///
+    /// Example: `"Second Street"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub second_street: Option<String>,
+    /// City part of the customer's address
+    ///
+    /// Example: `"Tegel"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub city_part: Option<String>,
+    /// District of the customer's address
+    ///
+    /// Example: `"District 12"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub district: Option<String>,
+    /// Street type of the customer's address
+    ///
+    /// Example: `"Avenue"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_type: Option<String>,
+    /// Street block of the customer's address
+    ///
+    /// Example: `"5th block"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub street_block: Option<String>,
+    /// Portal of the customer's address
+    ///
+    /// Example: `"Portal 1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub portal: Option<String>,
+    /// Stairway of the customer's address
+    ///
+    /// Example: `"Right stairway"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stairway: Option<String>,
+    /// Door of the customer's address
+    ///
+    /// Example: `"Door 1"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub door: Option<String>,
+    /// Additional address information of the customer's address
+    ///
+    /// Example: `"Additional information"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub additional_address_information: Option<String>,
+    /// Floor of the customer's address
+    ///
+    /// Example: `"2nd floor"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub floor: Option<String>,
+    /// Building name
+    ///
+    /// Example: `"Empire State Building"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub building_name: Option<String>,
+}
+
+#[cfg(feature = "customers-self-service")]
+impl PendingAddressDataAmendment {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`street`](Self::street).
+    pub fn with_street(mut self, value: impl Into<String>) -> Self {
+        self.street = value.into();
+        self
+    }
+
+    /// Sets [`house_number`](Self::house_number).
+    pub fn with_house_number(mut self, value: impl Into<String>) -> Self {
+        self.house_number = Some(value.into());
+        self
+    }
+
+    /// Sets [`zip_code`](Self::zip_code).
+    pub fn with_zip_code(mut self, value: impl Into<String>) -> Self {
+        self.zip_code = value.into();
+        self
+    }
+
+    /// Sets [`city`](Self::city).
+    pub fn with_city(mut self, value: impl Into<String>) -> Self {
+        self.city = value.into();
+        self
+    }
+
+    /// Sets [`country_code`](Self::country_code).
+    pub fn with_country_code(mut self, value: impl Into<String>) -> Self {
+        self.country_code = value.into();
+        self
+    }
+
+    /// Sets [`province`](Self::province).
+    pub fn with_province(mut self, value: impl Into<String>) -> Self {
+        self.province = Some(value.into());
+        self
+    }
+
+    /// Sets [`province_code`](Self::province_code).
+    pub fn with_province_code(mut self, value: impl Into<String>) -> Self {
+        self.province_code = Some(value.into());
+        self
+    }
+
+    /// Sets [`second_street`](Self::second_street).
+    pub fn with_second_street(mut self, value: impl Into<String>) -> Self {
+        self.second_street = Some(value.into());
+        self
+    }
+
+    /// Sets [`city_part`](Self::city_part).
+    pub fn with_city_part(mut self, value: impl Into<String>) -> Self {
+        self.city_part = Some(value.into());
+        self
+    }
+
+    /// Sets [`district`](Self::district).
+    pub fn with_district(mut self, value: impl Into<String>) -> Self {
+        self.district = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_type`](Self::street_type).
+    pub fn with_street_type(mut self, value: impl Into<String>) -> Self {
+        self.street_type = Some(value.into());
+        self
+    }
+
+    /// Sets [`street_block`](Self::street_block).
+    pub fn with_street_block(mut self, value: impl Into<String>) -> Self {
+        self.street_block = Some(value.into());
+        self
+    }
+
+    /// Sets [`portal`](Self::portal).
+    pub fn with_portal(mut self, value: impl Into<String>) -> Self {
+        self.portal = Some(value.into());
+        self
+    }
+
+    /// Sets [`stairway`](Self::stairway).
+    pub fn with_stairway(mut self, value: impl Into<String>) -> Self {
+        self.stairway = Some(value.into());
+        self
+    }
+
+    /// Sets [`door`](Self::door).
+    pub fn with_door(mut self, value: impl Into<String>) -> Self {
+        self.door = Some(value.into());
+        self
+    }
+
+    /// Sets [`additional_address_information`](Self::additional_address_information).
+    pub fn with_additional_address_information(
+        mut self,
+        value: impl Into<String>,
+    ) -> Self {
+        self.additional_address_information = Some(value.into());
+        self
+    }
+
+    /// Sets [`floor`](Self::floor).
+    pub fn with_floor(mut self, value: impl Into<String>) -> Self {
+        self.floor = Some(value.into());
+        self
+    }
+
+    /// Sets [`building_name`](Self::building_name).
+    pub fn with_building_name(mut self, value: impl Into<String>) -> Self {
+        self.building_name = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct PendingContactDataAmendment {
+    /// Amendment proposal id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// Email address of the customer
+    ///
+    /// Example: `"email@example.com"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Private phone number of the customer
+    ///
+    /// Example: `"+49 00000000"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_private: Option<String>,
+    /// Private mobile phone number of the customer
+    ///
+    /// Example: `"+49 00000000000"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_private_mobile: Option<String>,
+    /// Business phone number of the customer
+    ///
+    /// Example: `"+49 00000000"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_business: Option<String>,
+    /// Business mobile phone number of the customer
+    ///
+    /// Example: `"+49 00000000000"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone_business_mobile: Option<String>,
+}
+
+#[cfg(feature = "customers-self-service")]
+impl PendingContactDataAmendment {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`email`](Self::email).
+    pub fn with_email(mut self, value: impl Into<String>) -> Self {
+        self.email = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private`](Self::phone_private).
+    pub fn with_phone_private(mut self, value: impl Into<String>) -> Self {
+        self.phone_private = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_private_mobile`](Self::phone_private_mobile).
+    pub fn with_phone_private_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_private_mobile = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business`](Self::phone_business).
+    pub fn with_phone_business(mut self, value: impl Into<String>) -> Self {
+        self.phone_business = Some(value.into());
+        self
+    }
+
+    /// Sets [`phone_business_mobile`](Self::phone_business_mobile).
+    pub fn with_phone_business_mobile(mut self, value: impl Into<String>) -> Self {
+        self.phone_business_mobile = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct PendingMasterDataAmendment {
+    /// Amendment proposal id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// First name of the customer
+    ///
+    /// Example: `"Edgar"`
+    pub first_name: String,
+    /// Surname of the customer
+    ///
+    /// Example: `"Bullock"`
+    pub last_name: String,
+    /// Gender of the customer
+    ///
+    /// Example: `"MALE"`
+    pub gender: PendingMasterDataAmendmentGender,
+    /// Birthday of the customer
+    ///
+    /// Example: `"1952-05-04"`
+    pub date_of_birth: rt::chrono::NaiveDate,
+    /// Birth country of the customer
+    ///
+    /// Example: `"DE"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub country_of_birth: Option<String>,
+    /// Title of the customer
+    ///
+    /// Example: `"DR"`
+    pub customer_title: PendingMasterDataAmendmentTitle,
+}
+
+#[cfg(feature = "customers-self-service")]
+impl PendingMasterDataAmendment {
+    /// A value with the fields that have no default (`gender`, `customer_title`); set the others with the `with_*` methods.
+    pub fn new(
+        gender: PendingMasterDataAmendmentGender,
+        customer_title: PendingMasterDataAmendmentTitle,
+    ) -> Self {
+        Self {
+            id: None,
+            first_name: Default::default(),
+            last_name: Default::default(),
+            gender,
+            date_of_birth: Default::default(),
+            country_of_birth: None,
+            customer_title,
+        }
+    }
+
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`first_name`](Self::first_name).
+    pub fn with_first_name(mut self, value: impl Into<String>) -> Self {
+        self.first_name = value.into();
+        self
+    }
+
+    /// Sets [`last_name`](Self::last_name).
+    pub fn with_last_name(mut self, value: impl Into<String>) -> Self {
+        self.last_name = value.into();
+        self
+    }
+
+    /// Sets [`date_of_birth`](Self::date_of_birth).
+    pub fn with_date_of_birth(mut self, value: rt::chrono::NaiveDate) -> Self {
+        self.date_of_birth = value;
+        self
+    }
+
+    /// Sets [`country_of_birth`](Self::country_of_birth).
+    pub fn with_country_of_birth(mut self, value: impl Into<String>) -> Self {
+        self.country_of_birth = Some(value.into());
+        self
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Gender of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PendingMasterDataAmendmentGender {
+    /// Male gender of the customer
+    Male,
+    /// Female gender of the customer
+    Female,
+    /// Unisex gender of the customer
+    Unisex,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl PendingMasterDataAmendmentGender {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["MALE", "FEMALE", "UNISEX"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for PendingMasterDataAmendmentGender {
+    const VARIANTS: &'static [Self] = &[Self::Male, Self::Female, Self::Unisex];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for PendingMasterDataAmendmentGender {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for PendingMasterDataAmendmentGender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for PendingMasterDataAmendmentGender {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de> for PendingMasterDataAmendmentGender {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+/// Title of the customer
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum PendingMasterDataAmendmentTitle {
+    /// No title
+    None,
+    /// Ph.D. title
+    Dr,
+    /// Professor title
+    Prof,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "customers-self-service")]
+impl PendingMasterDataAmendmentTitle {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["NONE", "DR", "PROF"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl rt::StringEnum for PendingMasterDataAmendmentTitle {
+    const VARIANTS: &'static [Self] = &[Self::None, Self::Dr, Self::Prof];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::str::FromStr for PendingMasterDataAmendmentTitle {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl std::fmt::Display for PendingMasterDataAmendmentTitle {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl serde::Serialize for PendingMasterDataAmendmentTitle {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+impl<'de> serde::Deserialize<'de> for PendingMasterDataAmendmentTitle {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "customers-self-service")]
+#[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct PendingPaymentDataAmendment {
+    /// Amendment proposal id
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub id: Option<i64>,
+    /// The account holder of the bank account
+    ///
+    /// Example: `"Sven Hannawald"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_holder: Option<String>,
+    /// Name of the bank
+    ///
+    /// Example: `"Deutsche Bank"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bank_name: Option<String>,
+    /// Iban of the clients account
+    ///
+    /// Example: `"DE91 1000 0000 0123 4567 89"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iban: Option<String>,
+    /// Bic of the clients account
+    ///
+    /// Example: `"DEUTDEFFXXX"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub bic: Option<String>,
+    /// Is customer signature required to make amendment
+    ///
+    /// Example: `true`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub require_signature: Option<bool>,
+}
+
+#[cfg(feature = "customers-self-service")]
+impl PendingPaymentDataAmendment {
+    /// Sets [`id`](Self::id).
+    pub fn with_id(mut self, value: i64) -> Self {
+        self.id = Some(value);
+        self
+    }
+
+    /// Sets [`account_holder`](Self::account_holder).
+    pub fn with_account_holder(mut self, value: impl Into<String>) -> Self {
+        self.account_holder = Some(value.into());
+        self
+    }
+
+    /// Sets [`bank_name`](Self::bank_name).
+    pub fn with_bank_name(mut self, value: impl Into<String>) -> Self {
+        self.bank_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`iban`](Self::iban).
+    pub fn with_iban(mut self, value: impl Into<String>) -> Self {
+        self.iban = Some(value.into());
+        self
+    }
+
+    /// Sets [`bic`](Self::bic).
+    pub fn with_bic(mut self, value: impl Into<String>) -> Self {
+        self.bic = Some(value.into());
+        self
+    }
+
+    /// Sets [`require_signature`](Self::require_signature).
+    pub fn with_require_signature(mut self, value: bool) -> Self {
+        self.require_signature = Some(value);
+        self
+    }
+}
+
 #[cfg(feature = "memberships")]
 /// Represents a financial data with tax information
 #[derive(Debug, Clone, PartialEq, Default, serde::Serialize, serde::Deserialize)]
@@ -24683,6 +23812,792 @@ impl serde::Serialize for SignupPaymentScheduleEntryType {
 
 #[cfg(feature = "memberships")]
 impl<'de> serde::Deserialize<'de> for SignupPaymentScheduleEntryType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[non_exhaustive]
+#[serde(rename_all = "camelCase")]
+pub struct SignupPreviewDto {
+    /// Base price of contract
+    pub base_price: Money,
+    /// Charge for the time between the start date of use and start date
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pre_use_charge: Option<Money>,
+    /// Type of a voucher, if a valid voucher code has been provided
+    ///
+    /// Example: `"DISCOUNT"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_type: Option<SignupPreviewDtoVoucherType>,
+    /// Voucher remarks, if a valid voucher code has been provided
+    ///
+    /// Example: `"Yoga class not included"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_remarks: Option<String>,
+    /// The type of period for which the voucher is applied, if a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriod instead to see periods per discount period.
+    ///
+    /// Example: `"UNLIMITED"`
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_effective_period: Option<SignupPreviewDtoVoucherEffectivePeriod>,
+    /// Effective period: term for which a discount is applied, if type is time based and a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriodTimeBasedTerm instead to see terms per discount period.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_period_time_based_term: Option<Term>,
+    /// Discounted base price, if a valid discount voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].discountedBasePrice instead to see prices per discount period.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounted_base_price: Option<Money>,
+    /// Type of discount (percentage or absolute), if a valid discount voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].discountType instead to see discount types per discount period.
+    ///
+    /// Example: `"PERCENTAGE"`
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_type: Option<SignupPreviewDtoDiscountType>,
+    /// Discount value, if a valid discount voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].discountValue instead to see discount values per discount period.
+    #[deprecated]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discount_value: Option<Money>,
+    /// List of discount periods for the voucher, if a valid discount voucher code has been provided. Each period has its own discount and effective period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_discount_periods: Option<Vec<VoucherDiscountPeriod>>,
+    /// Discounted pre-use charge, if a valid discount voucher code has been provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub discounted_pre_use_charge: Option<Money>,
+    /// Voucher credit value, if a valid credit voucher code has been provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub credit_value: Option<Money>,
+    /// Type of company fee split (percentage or absolute), if a valid company discount voucher code has been provided
+    ///
+    /// Example: `"ABSOLUTE"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_fee_split_type: Option<SignupPreviewDtoCompanyFeeSplitType>,
+    /// Company fee split value, if a valid company discount voucher code has been provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_fee_split_value: Option<Money>,
+    /// Name of the company that will pay the company amount, if a valid company discount voucher code has been provided
+    ///
+    /// Example: `"Some company"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_name: Option<String>,
+    /// Amount the company has to pay, if a valid company discount voucher code has been provided. This field is populated when there are 0 or 1 discount periods. For multiple discount periods, use voucherDiscountPeriods\[\].companyAmount instead to see amounts per discount period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_amount: Option<Money>,
+    /// Amount the member has to pay, if a valid company discount voucher code has been provided. This field is populated when there are 0 or 1 discount periods. For multiple discount periods, use voucherDiscountPeriods\[\].memberAmount instead to see amounts per discount period.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_amount: Option<Money>,
+    /// Amount the company has to pay without discount, if a valid company discount voucher code has been provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub company_amount_without_discount: Option<Money>,
+    /// Amount the member has to pay without discount, if a valid company discount voucher code has been provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub member_amount_without_discount: Option<Money>,
+    /// Bonus period applied with the discount voucher, if valid a discount voucher has been provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_bonus_period: Option<MembershipOfferRateBonusPeriod>,
+    /// Voucher related text blocks, if a valid voucher code has been provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_text_blocks: Option<Vec<MembershipOfferTextBlock>>,
+    /// Flat fee previews, including discount if a valid discount voucher code has been provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub flat_fee_previews: Option<Vec<FlatFeePreview>>,
+    /// Textual representation of the voucher conditions, if a valid voucher code has been provided
+    ///
+    /// Example: `"Voucher code \"123\" successfully applied: 5% discount on the membership fee"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_success_message: Option<String>,
+    /// An error code, if the voucher code is invalid
+    ///
+    /// Example: `"INVALID_CODE"`
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub voucher_error_code: Option<SignupPreviewDtoVoucherErrorCode>,
+    /// The adjusted price, if age-based discounts are configured and the customer is eligible, null otherwise
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub age_adjusted_price: Option<Money>,
+    /// Contains the total amount to be paid during the initial runtime of the contract and the average amounts per month and per the rate's payment frequency (e.g. 1 week)
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contract_volume_information: Option<ContractVolume>,
+    /// Consent texts for modules that are part of the contract
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub module_consent_text_blocks: Option<Vec<MembershipOfferTextBlock>>,
+    /// Optional module contract preview including discount, company split or credit, if a valid voucher code has been provided
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub selected_optional_modules_previews: Option<Vec<ModuleContractPreview>>,
+    /// Detailed payment preview including schedule and due-on-signing amount
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_preview: Option<SignupPaymentPreview>,
+}
+
+#[cfg(feature = "memberships")]
+impl SignupPreviewDto {
+    /// A value with the fields that have no default (`base_price`); set the others with the `with_*` methods.
+    #[allow(deprecated)]
+    pub fn new(base_price: Money) -> Self {
+        Self {
+            base_price,
+            pre_use_charge: None,
+            voucher_type: None,
+            voucher_remarks: None,
+            voucher_effective_period: None,
+            effective_period_time_based_term: None,
+            discounted_base_price: None,
+            discount_type: None,
+            discount_value: None,
+            voucher_discount_periods: None,
+            discounted_pre_use_charge: None,
+            credit_value: None,
+            company_fee_split_type: None,
+            company_fee_split_value: None,
+            company_name: None,
+            company_amount: None,
+            member_amount: None,
+            company_amount_without_discount: None,
+            member_amount_without_discount: None,
+            voucher_bonus_period: None,
+            voucher_text_blocks: None,
+            flat_fee_previews: None,
+            voucher_success_message: None,
+            voucher_error_code: None,
+            age_adjusted_price: None,
+            contract_volume_information: None,
+            module_consent_text_blocks: None,
+            selected_optional_modules_previews: None,
+            payment_preview: None,
+        }
+    }
+
+    /// Sets [`pre_use_charge`](Self::pre_use_charge).
+    pub fn with_pre_use_charge(mut self, value: Money) -> Self {
+        self.pre_use_charge = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_type`](Self::voucher_type).
+    pub fn with_voucher_type(mut self, value: SignupPreviewDtoVoucherType) -> Self {
+        self.voucher_type = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_remarks`](Self::voucher_remarks).
+    pub fn with_voucher_remarks(mut self, value: impl Into<String>) -> Self {
+        self.voucher_remarks = Some(value.into());
+        self
+    }
+
+    /// Sets [`voucher_effective_period`](Self::voucher_effective_period).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_voucher_effective_period(
+        mut self,
+        value: SignupPreviewDtoVoucherEffectivePeriod,
+    ) -> Self {
+        self.voucher_effective_period = Some(value);
+        self
+    }
+
+    /// Sets [`effective_period_time_based_term`](Self::effective_period_time_based_term).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_effective_period_time_based_term(mut self, value: Term) -> Self {
+        self.effective_period_time_based_term = Some(value);
+        self
+    }
+
+    /// Sets [`discounted_base_price`](Self::discounted_base_price).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_discounted_base_price(mut self, value: Money) -> Self {
+        self.discounted_base_price = Some(value);
+        self
+    }
+
+    /// Sets [`discount_type`](Self::discount_type).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_discount_type(mut self, value: SignupPreviewDtoDiscountType) -> Self {
+        self.discount_type = Some(value);
+        self
+    }
+
+    /// Sets [`discount_value`](Self::discount_value).
+    #[deprecated]
+    #[allow(deprecated)]
+    pub fn with_discount_value(mut self, value: Money) -> Self {
+        self.discount_value = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_discount_periods`](Self::voucher_discount_periods).
+    pub fn with_voucher_discount_periods(
+        mut self,
+        value: Vec<VoucherDiscountPeriod>,
+    ) -> Self {
+        self.voucher_discount_periods = Some(value);
+        self
+    }
+
+    /// Sets [`discounted_pre_use_charge`](Self::discounted_pre_use_charge).
+    pub fn with_discounted_pre_use_charge(mut self, value: Money) -> Self {
+        self.discounted_pre_use_charge = Some(value);
+        self
+    }
+
+    /// Sets [`credit_value`](Self::credit_value).
+    pub fn with_credit_value(mut self, value: Money) -> Self {
+        self.credit_value = Some(value);
+        self
+    }
+
+    /// Sets [`company_fee_split_type`](Self::company_fee_split_type).
+    pub fn with_company_fee_split_type(
+        mut self,
+        value: SignupPreviewDtoCompanyFeeSplitType,
+    ) -> Self {
+        self.company_fee_split_type = Some(value);
+        self
+    }
+
+    /// Sets [`company_fee_split_value`](Self::company_fee_split_value).
+    pub fn with_company_fee_split_value(mut self, value: Money) -> Self {
+        self.company_fee_split_value = Some(value);
+        self
+    }
+
+    /// Sets [`company_name`](Self::company_name).
+    pub fn with_company_name(mut self, value: impl Into<String>) -> Self {
+        self.company_name = Some(value.into());
+        self
+    }
+
+    /// Sets [`company_amount`](Self::company_amount).
+    pub fn with_company_amount(mut self, value: Money) -> Self {
+        self.company_amount = Some(value);
+        self
+    }
+
+    /// Sets [`member_amount`](Self::member_amount).
+    pub fn with_member_amount(mut self, value: Money) -> Self {
+        self.member_amount = Some(value);
+        self
+    }
+
+    /// Sets [`company_amount_without_discount`](Self::company_amount_without_discount).
+    pub fn with_company_amount_without_discount(mut self, value: Money) -> Self {
+        self.company_amount_without_discount = Some(value);
+        self
+    }
+
+    /// Sets [`member_amount_without_discount`](Self::member_amount_without_discount).
+    pub fn with_member_amount_without_discount(mut self, value: Money) -> Self {
+        self.member_amount_without_discount = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_bonus_period`](Self::voucher_bonus_period).
+    pub fn with_voucher_bonus_period(
+        mut self,
+        value: MembershipOfferRateBonusPeriod,
+    ) -> Self {
+        self.voucher_bonus_period = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_text_blocks`](Self::voucher_text_blocks).
+    pub fn with_voucher_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
+        self.voucher_text_blocks = Some(value);
+        self
+    }
+
+    /// Sets [`flat_fee_previews`](Self::flat_fee_previews).
+    pub fn with_flat_fee_previews(mut self, value: Vec<FlatFeePreview>) -> Self {
+        self.flat_fee_previews = Some(value);
+        self
+    }
+
+    /// Sets [`voucher_success_message`](Self::voucher_success_message).
+    pub fn with_voucher_success_message(mut self, value: impl Into<String>) -> Self {
+        self.voucher_success_message = Some(value.into());
+        self
+    }
+
+    /// Sets [`voucher_error_code`](Self::voucher_error_code).
+    pub fn with_voucher_error_code(
+        mut self,
+        value: SignupPreviewDtoVoucherErrorCode,
+    ) -> Self {
+        self.voucher_error_code = Some(value);
+        self
+    }
+
+    /// Sets [`age_adjusted_price`](Self::age_adjusted_price).
+    pub fn with_age_adjusted_price(mut self, value: Money) -> Self {
+        self.age_adjusted_price = Some(value);
+        self
+    }
+
+    /// Sets [`contract_volume_information`](Self::contract_volume_information).
+    pub fn with_contract_volume_information(mut self, value: ContractVolume) -> Self {
+        self.contract_volume_information = Some(value);
+        self
+    }
+
+    /// Sets [`module_consent_text_blocks`](Self::module_consent_text_blocks).
+    pub fn with_module_consent_text_blocks(
+        mut self,
+        value: Vec<MembershipOfferTextBlock>,
+    ) -> Self {
+        self.module_consent_text_blocks = Some(value);
+        self
+    }
+
+    /// Sets [`selected_optional_modules_previews`](Self::selected_optional_modules_previews).
+    pub fn with_selected_optional_modules_previews(
+        mut self,
+        value: Vec<ModuleContractPreview>,
+    ) -> Self {
+        self.selected_optional_modules_previews = Some(value);
+        self
+    }
+
+    /// Sets [`payment_preview`](Self::payment_preview).
+    pub fn with_payment_preview(mut self, value: SignupPaymentPreview) -> Self {
+        self.payment_preview = Some(value);
+        self
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Type of company fee split (percentage or absolute), if a valid company discount voucher code has been provided
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignupPreviewDtoCompanyFeeSplitType {
+    /// Represents an absolute discount
+    Absolute,
+    /// Represents a percentage based discount
+    Percentage,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl SignupPreviewDtoCompanyFeeSplitType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for SignupPreviewDtoCompanyFeeSplitType {
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for SignupPreviewDtoCompanyFeeSplitType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for SignupPreviewDtoCompanyFeeSplitType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for SignupPreviewDtoCompanyFeeSplitType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for SignupPreviewDtoCompanyFeeSplitType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Type of discount (percentage or absolute), if a valid discount voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].discountType instead to see discount types per discount period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignupPreviewDtoDiscountType {
+    /// Represents an absolute discount
+    Absolute,
+    /// Represents a percentage based discount
+    Percentage,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl SignupPreviewDtoDiscountType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["ABSOLUTE", "PERCENTAGE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for SignupPreviewDtoDiscountType {
+    const VARIANTS: &'static [Self] = &[Self::Absolute, Self::Percentage];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for SignupPreviewDtoDiscountType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for SignupPreviewDtoDiscountType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for SignupPreviewDtoDiscountType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for SignupPreviewDtoDiscountType {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// The type of period for which the voucher is applied, if a valid voucher code has been provided. Deprecated: Use voucherDiscountPeriods\[\].effectivePeriod instead to see periods per discount period.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignupPreviewDtoVoucherEffectivePeriod {
+    /// Represents a voucher with unlimited effective period
+    Unlimited,
+    /// Represents a voucher effective during the initial term of the membership
+    InitialTerm,
+    /// Represents a voucher with a time based effective period
+    TimeBased,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl SignupPreviewDtoVoucherEffectivePeriod {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "UNLIMITED",
+        "INITIAL_TERM",
+        "TIME_BASED",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for SignupPreviewDtoVoucherEffectivePeriod {
+    const VARIANTS: &'static [Self] = &[
+        Self::Unlimited,
+        Self::InitialTerm,
+        Self::TimeBased,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for SignupPreviewDtoVoucherEffectivePeriod {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for SignupPreviewDtoVoucherEffectivePeriod {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for SignupPreviewDtoVoucherEffectivePeriod {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for SignupPreviewDtoVoucherEffectivePeriod {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// An error code, if the voucher code is invalid
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignupPreviewDtoVoucherErrorCode {
+    /// Represents an invalid voucher code
+    InvalidCode,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl SignupPreviewDtoVoucherErrorCode {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &["INVALID_CODE"];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for SignupPreviewDtoVoucherErrorCode {
+    const VARIANTS: &'static [Self] = &[Self::InvalidCode];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for SignupPreviewDtoVoucherErrorCode {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for SignupPreviewDtoVoucherErrorCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for SignupPreviewDtoVoucherErrorCode {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for SignupPreviewDtoVoucherErrorCode {
+    fn deserialize<D: serde::Deserializer<'de>>(
+        deserializer: D,
+    ) -> Result<Self, D::Error> {
+        rt::string_enum::deserialize(deserializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+/// Type of a voucher, if a valid voucher code has been provided
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SignupPreviewDtoVoucherType {
+    /// Represents a contract voucher
+    Contract,
+    /// Represents a credit voucher
+    Credit,
+    /// Represents a discount voucher
+    Discount,
+    /// Represents a company fee split voucher
+    CompanyFeeSplit,
+    /// Represents a check-in voucher
+    Checkin,
+    /// A value this version of the client does not know; kept as sent.
+    Unknown(String),
+}
+
+#[cfg(feature = "memberships")]
+impl SignupPreviewDtoVoucherType {
+    /// Every value this version of the client knows, as sent on the wire.
+    pub const KNOWN_VALUES: &'static [&'static str] = &[
+        "CONTRACT",
+        "CREDIT",
+        "DISCOUNT",
+        "COMPANY_FEE_SPLIT",
+        "CHECKIN",
+    ];
+
+    /// Whether the server sent a value this version of the client does not know.
+    pub fn is_unknown(&self) -> bool {
+        matches!(self, Self::Unknown(_))
+    }
+
+    /// The value as it appears on the wire.
+    pub fn as_str(&self) -> &str {
+        rt::StringEnum::as_wire(self)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl rt::StringEnum for SignupPreviewDtoVoucherType {
+    const VARIANTS: &'static [Self] = &[
+        Self::Contract,
+        Self::Credit,
+        Self::Discount,
+        Self::CompanyFeeSplit,
+        Self::Checkin,
+    ];
+
+    const WIRE_VALUES: &'static [&'static str] = Self::KNOWN_VALUES;
+
+    fn unknown(value: String) -> Self {
+        Self::Unknown(value)
+    }
+
+    fn unknown_value(&self) -> Option<&str> {
+        match self {
+            Self::Unknown(value) => Some(value),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::str::FromStr for SignupPreviewDtoVoucherType {
+    type Err = std::convert::Infallible;
+
+    /// Never fails: a value the client does not know becomes the fallback variant;
+    /// check [`is_unknown`](Self::is_unknown) to reject it.
+    fn from_str(value: &str) -> Result<Self, Self::Err> {
+        Ok(rt::StringEnum::from_wire(value))
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl std::fmt::Display for SignupPreviewDtoVoucherType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl serde::Serialize for SignupPreviewDtoVoucherType {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        rt::string_enum::serialize(self, serializer)
+    }
+}
+
+#[cfg(feature = "memberships")]
+impl<'de> serde::Deserialize<'de> for SignupPreviewDtoVoucherType {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
@@ -27578,15 +27493,13 @@ pub struct TrialOfferLeadCustomerCreationValidationResult {
     /// Status of the lead customer creation validation
     ///
     /// Example: `"POSSIBLE"`
-    pub validation_status: TrialOfferLeadCustomerCreationValidationResultValidationStatus,
+    pub validation_status: TrialOfferLeadCustomerValidationStatus,
 }
 
 #[cfg(feature = "trial-offers")]
 impl TrialOfferLeadCustomerCreationValidationResult {
     /// A value with the fields that have no default (`validation_status`); set the others with the `with_*` methods.
-    pub fn new(
-        validation_status: TrialOfferLeadCustomerCreationValidationResultValidationStatus,
-    ) -> Self {
+    pub fn new(validation_status: TrialOfferLeadCustomerValidationStatus) -> Self {
         Self { validation_status }
     }
 }
@@ -27595,7 +27508,7 @@ impl TrialOfferLeadCustomerCreationValidationResult {
 /// Status of the lead customer creation validation
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+pub enum TrialOfferLeadCustomerValidationStatus {
     /// Lead customer creation is possible
     Possible,
     /// The provided lead customer data is invalid
@@ -27607,7 +27520,7 @@ pub enum TrialOfferLeadCustomerCreationValidationResultValidationStatus {
 }
 
 #[cfg(feature = "trial-offers")]
-impl TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl TrialOfferLeadCustomerValidationStatus {
     /// Every value this version of the client knows, as sent on the wire.
     pub const KNOWN_VALUES: &'static [&'static str] = &[
         "POSSIBLE",
@@ -27627,7 +27540,7 @@ impl TrialOfferLeadCustomerCreationValidationResultValidationStatus {
 }
 
 #[cfg(feature = "trial-offers")]
-impl rt::StringEnum for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl rt::StringEnum for TrialOfferLeadCustomerValidationStatus {
     const VARIANTS: &'static [Self] = &[
         Self::Possible,
         Self::InvalidLeadCustomerData,
@@ -27649,8 +27562,7 @@ impl rt::StringEnum for TrialOfferLeadCustomerCreationValidationResultValidation
 }
 
 #[cfg(feature = "trial-offers")]
-impl std::str::FromStr
-for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl std::str::FromStr for TrialOfferLeadCustomerValidationStatus {
     type Err = std::convert::Infallible;
 
     /// Never fails: a value the client does not know becomes the fallback variant;
@@ -27661,24 +27573,21 @@ for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
 }
 
 #[cfg(feature = "trial-offers")]
-impl std::fmt::Display
-for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl std::fmt::Display for TrialOfferLeadCustomerValidationStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
 
 #[cfg(feature = "trial-offers")]
-impl serde::Serialize
-for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl serde::Serialize for TrialOfferLeadCustomerValidationStatus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         rt::string_enum::serialize(self, serializer)
     }
 }
 
 #[cfg(feature = "trial-offers")]
-impl<'de> serde::Deserialize<'de>
-for TrialOfferLeadCustomerCreationValidationResultValidationStatus {
+impl<'de> serde::Deserialize<'de> for TrialOfferLeadCustomerValidationStatus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {

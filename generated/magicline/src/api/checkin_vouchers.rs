@@ -89,7 +89,7 @@ impl RedeemCheckinVoucherBuilder {
     pub async fn send(
         self,
     ) -> Result<
-        models::OpenApiV1CheckinVoucherRedeemResultDto,
+        models::CheckinVoucherRedeemResultDto,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -106,7 +106,7 @@ impl RedeemCheckinVoucherBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1CheckinVoucherRedeemResultDto>,
+        rt::Response<models::CheckinVoucherRedeemResultDto>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -121,7 +121,7 @@ impl RedeemCheckinVoucherBuilder {
 
 impl std::future::IntoFuture for RedeemCheckinVoucherBuilder {
     type Output = Result<
-        models::OpenApiV1CheckinVoucherRedeemResultDto,
+        models::CheckinVoucherRedeemResultDto,
         rt::Error<models::ErrorResponse>,
     >;
 

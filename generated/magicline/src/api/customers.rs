@@ -736,7 +736,7 @@ impl<'a> Customers<'a> {
     pub fn switch_studio(
         &self,
         customer_id: i64,
-        body: models::OpenApiV1CustomerStudioSwitchRequestDto,
+        body: models::CustomerStudioSwitchRequestDto,
     ) -> SwitchStudioBuilder {
         SwitchStudioBuilder {
             client: self.client.clone(),
@@ -3559,10 +3559,7 @@ impl CreateCustomerBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerCreateResult,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::CustomerCreateResult, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER)
@@ -3577,7 +3574,7 @@ impl CreateCustomerBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1CustomerCreateResult>,
+        rt::Response<models::CustomerCreateResult>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -3591,10 +3588,7 @@ impl CreateCustomerBuilder {
 }
 
 impl std::future::IntoFuture for CreateCustomerBuilder {
-    type Output = Result<
-        models::OpenApiV1CustomerCreateResult,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::CustomerCreateResult, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
@@ -3787,7 +3781,7 @@ impl std::future::IntoFuture for SetAdditionalInformationFieldAssignmentsBuilder
 pub struct SwitchStudioBuilder {
     client: crate::Client,
     customer_id: i64,
-    body: models::OpenApiV1CustomerStudioSwitchRequestDto,
+    body: models::CustomerStudioSwitchRequestDto,
     options: rt::CallOptions,
 }
 

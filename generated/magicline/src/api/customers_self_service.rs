@@ -224,7 +224,7 @@ impl<'a> CustomersSelfService<'a> {
     pub fn create_customer_payment_data_amendment(
         &self,
         customer_id: i64,
-        body: models::OpenApiV1CustomerPaymentAmendment,
+        body: models::CustomerPaymentAmendment,
     ) -> CreateCustomerPaymentDataAmendmentBuilder {
         CreateCustomerPaymentDataAmendmentBuilder {
             client: self.client.clone(),
@@ -356,10 +356,7 @@ impl GetCustomerContactDataBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataDtoCustomerContactData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::AmendableContactData, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_CONTACT_DATA)
@@ -374,7 +371,7 @@ impl GetCustomerContactDataBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1CustomerDataDtoCustomerContactData>,
+        rt::Response<models::AmendableContactData>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -388,10 +385,7 @@ impl GetCustomerContactDataBuilder {
 }
 
 impl std::future::IntoFuture for GetCustomerContactDataBuilder {
-    type Output = Result<
-        models::OpenApiV1CustomerDataDtoCustomerContactData,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::AmendableContactData, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
@@ -448,10 +442,7 @@ impl CreateCustomerContactDataAmendmentBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::PendingContactDataAmendment, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER_CONTACT_DATA_AMENDMENT)
@@ -467,9 +458,7 @@ impl CreateCustomerContactDataAmendmentBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<
-            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
-        >,
+        rt::Response<models::PendingContactDataAmendment>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -485,7 +474,7 @@ impl CreateCustomerContactDataAmendmentBuilder {
 
 impl std::future::IntoFuture for CreateCustomerContactDataAmendmentBuilder {
     type Output = Result<
-        models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerContactData,
+        models::PendingContactDataAmendment,
         rt::Error<models::ErrorResponse>,
     >;
 
@@ -534,10 +523,7 @@ impl GetCustomerAddressDataBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataDtoCustomerAddressData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::AmendableAddressData, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_ADDRESS_DATA)
@@ -552,7 +538,7 @@ impl GetCustomerAddressDataBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1CustomerDataDtoCustomerAddressData>,
+        rt::Response<models::AmendableAddressData>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -566,10 +552,7 @@ impl GetCustomerAddressDataBuilder {
 }
 
 impl std::future::IntoFuture for GetCustomerAddressDataBuilder {
-    type Output = Result<
-        models::OpenApiV1CustomerDataDtoCustomerAddressData,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::AmendableAddressData, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
@@ -626,10 +609,7 @@ impl CreateCustomerAddressDataAmendmentBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::PendingAddressDataAmendment, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER_ADDRESS_DATA_AMENDMENT)
@@ -645,9 +625,7 @@ impl CreateCustomerAddressDataAmendmentBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<
-            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
-        >,
+        rt::Response<models::PendingAddressDataAmendment>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -663,7 +641,7 @@ impl CreateCustomerAddressDataAmendmentBuilder {
 
 impl std::future::IntoFuture for CreateCustomerAddressDataAmendmentBuilder {
     type Output = Result<
-        models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerAddressData,
+        models::PendingAddressDataAmendment,
         rt::Error<models::ErrorResponse>,
     >;
 
@@ -712,10 +690,7 @@ impl GetCustomerMasterDataBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataDtoCustomerMasterData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::AmendableMasterData, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_MASTER_DATA)
@@ -730,7 +705,7 @@ impl GetCustomerMasterDataBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1CustomerDataDtoCustomerMasterData>,
+        rt::Response<models::AmendableMasterData>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -744,10 +719,7 @@ impl GetCustomerMasterDataBuilder {
 }
 
 impl std::future::IntoFuture for GetCustomerMasterDataBuilder {
-    type Output = Result<
-        models::OpenApiV1CustomerDataDtoCustomerMasterData,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::AmendableMasterData, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
@@ -804,10 +776,7 @@ impl CreateCustomerMasterDataAmendmentBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::PendingMasterDataAmendment, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER_MASTER_DATA_AMENDMENT)
@@ -823,7 +792,7 @@ impl CreateCustomerMasterDataAmendmentBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData>,
+        rt::Response<models::PendingMasterDataAmendment>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -839,7 +808,7 @@ impl CreateCustomerMasterDataAmendmentBuilder {
 
 impl std::future::IntoFuture for CreateCustomerMasterDataAmendmentBuilder {
     type Output = Result<
-        models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerMasterData,
+        models::PendingMasterDataAmendment,
         rt::Error<models::ErrorResponse>,
     >;
 
@@ -888,10 +857,7 @@ impl GetCustomerPaymentDataBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataDtoCustomerPaymentData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::AmendablePaymentData, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&GET_CUSTOMER_PAYMENT_DATA)
@@ -906,7 +872,7 @@ impl GetCustomerPaymentDataBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1CustomerDataDtoCustomerPaymentData>,
+        rt::Response<models::AmendablePaymentData>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -920,10 +886,7 @@ impl GetCustomerPaymentDataBuilder {
 }
 
 impl std::future::IntoFuture for GetCustomerPaymentDataBuilder {
-    type Output = Result<
-        models::OpenApiV1CustomerDataDtoCustomerPaymentData,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::AmendablePaymentData, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
@@ -943,7 +906,7 @@ impl std::future::IntoFuture for GetCustomerPaymentDataBuilder {
 pub struct CreateCustomerPaymentDataAmendmentBuilder {
     client: crate::Client,
     customer_id: i64,
-    body: models::OpenApiV1CustomerPaymentAmendment,
+    body: models::CustomerPaymentAmendment,
     options: rt::CallOptions,
 }
 
@@ -980,10 +943,7 @@ impl CreateCustomerPaymentDataAmendmentBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<
-        models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
-        rt::Error<models::ErrorResponse>,
-    > {
+    ) -> Result<models::PendingPaymentDataAmendment, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&CREATE_CUSTOMER_PAYMENT_DATA_AMENDMENT)
@@ -999,9 +959,7 @@ impl CreateCustomerPaymentDataAmendmentBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<
-            models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
-        >,
+        rt::Response<models::PendingPaymentDataAmendment>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -1017,7 +975,7 @@ impl CreateCustomerPaymentDataAmendmentBuilder {
 
 impl std::future::IntoFuture for CreateCustomerPaymentDataAmendmentBuilder {
     type Output = Result<
-        models::OpenApiV1CustomerDataPendingAmendmentDtoCustomerPaymentData,
+        models::PendingPaymentDataAmendment,
         rt::Error<models::ErrorResponse>,
     >;
 

@@ -516,7 +516,7 @@ impl PostSignupPreviewBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::OpenApiV1SignupPreviewDto, rt::Error<models::ErrorResponse>> {
+    ) -> Result<models::SignupPreviewDto, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&POST_SIGNUP_PREVIEW)
@@ -531,7 +531,7 @@ impl PostSignupPreviewBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1SignupPreviewDto>,
+        rt::Response<models::SignupPreviewDto>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -545,10 +545,7 @@ impl PostSignupPreviewBuilder {
 }
 
 impl std::future::IntoFuture for PostSignupPreviewBuilder {
-    type Output = Result<
-        models::OpenApiV1SignupPreviewDto,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::SignupPreviewDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
@@ -693,7 +690,7 @@ impl PostMembershipPreviewBuilder {
     /// Sends the request and decodes the response.
     pub async fn send(
         self,
-    ) -> Result<models::OpenApiV1SignupPreviewDto, rt::Error<models::ErrorResponse>> {
+    ) -> Result<models::SignupPreviewDto, rt::Error<models::ErrorResponse>> {
         self.client
             .raw()
             .request(&POST_MEMBERSHIP_PREVIEW)
@@ -709,7 +706,7 @@ impl PostMembershipPreviewBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1SignupPreviewDto>,
+        rt::Response<models::SignupPreviewDto>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -724,10 +721,7 @@ impl PostMembershipPreviewBuilder {
 }
 
 impl std::future::IntoFuture for PostMembershipPreviewBuilder {
-    type Output = Result<
-        models::OpenApiV1SignupPreviewDto,
-        rt::Error<models::ErrorResponse>,
-    >;
+    type Output = Result<models::SignupPreviewDto, rt::Error<models::ErrorResponse>>;
 
     type IntoFuture = std::pin::Pin<
         Box<dyn std::future::Future<Output = Self::Output> + Send + 'static>,
@@ -966,7 +960,7 @@ impl GetMembershipSwitchConfigurationForCustomerBuilder {
     pub async fn send(
         self,
     ) -> Result<
-        models::OpenApiV1MembershipSwitchConfigExtended,
+        models::MembershipSwitchConfigExtended,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -985,7 +979,7 @@ impl GetMembershipSwitchConfigurationForCustomerBuilder {
     pub async fn send_with_response(
         self,
     ) -> Result<
-        rt::Response<models::OpenApiV1MembershipSwitchConfigExtended>,
+        rt::Response<models::MembershipSwitchConfigExtended>,
         rt::Error<models::ErrorResponse>,
     > {
         self.client
@@ -1002,7 +996,7 @@ impl GetMembershipSwitchConfigurationForCustomerBuilder {
 
 impl std::future::IntoFuture for GetMembershipSwitchConfigurationForCustomerBuilder {
     type Output = Result<
-        models::OpenApiV1MembershipSwitchConfigExtended,
+        models::MembershipSwitchConfigExtended,
         rt::Error<models::ErrorResponse>,
     >;
 
