@@ -28,31 +28,9 @@ fn each_tag_compiles_alone_without_warnings() {
         let krate = api.crate_name.as_str();
         if api.surface == codegen::Surface::ModelsOnly {
             // No operations, so no tag features: the crate alone, and with its one feature.
-            for features in [None, Some("receiver")] {
-                let mut command = xtask::cargo_command(&root);
-                command
-                    .env("CARGO_TARGET_DIR", root.join("target").join("features"))
-                    .env_remove("RUSTFLAGS")
-                    .env_remove("CARGO_ENCODED_RUSTFLAGS")
-                    .args([
-                        "clippy",
-                        "--quiet",
-                        "--message-format=short",
-                        "--package",
-                        krate,
-                    ]);
-                if let Some(features) = features {
-                    command.args(["--features", features]);
-                }
-                let output = command
-                    .args(["--", "-D", "warnings"])
-                    .output()
-                    .expect("cargo runs");
-                let stderr = String::from_utf8_lossy(&output.stderr);
+            for args in [&[][..], &["--features", "receiver"][..]] {
                 checked += 1;
-                if !output.status.success() || stderr.contains("warning") {
-                    failures.push(format!("{krate} {features:?}:\n{stderr}"));
-                }
+                failures.extend(clippy(&root, krate, args));
             }
             continue;
         }
@@ -65,32 +43,12 @@ fn each_tag_compiles_alone_without_warnings() {
         );
         // `None`: no tag at all (only the client and the types every tag shares, if any).
         for tag in std::iter::once(None).chain(tags.iter().map(Some)) {
-            let mut command = xtask::cargo_command(&root);
-            command
-                .env("CARGO_TARGET_DIR", root.join("target").join("features"))
-                .env_remove("RUSTFLAGS")
-                .env_remove("CARGO_ENCODED_RUSTFLAGS")
-                .args([
-                    "clippy",
-                    "--quiet",
-                    "--message-format=short",
-                    "--package",
-                    krate,
-                ])
-                .arg("--no-default-features");
+            let mut args = vec!["--no-default-features"];
             if let Some(tag) = tag {
-                command.args(["--features", tag]);
+                args.extend(["--features", tag.as_str()]);
             }
-            let output = command
-                .args(["--", "-D", "warnings"])
-                .output()
-                .expect("cargo runs");
-            let stderr = String::from_utf8_lossy(&output.stderr);
             checked += 1;
-            if !output.status.success() || stderr.contains("warning") {
-                let features = tag.map_or("no tag".to_owned(), |tag| format!("--features {tag}"));
-                failures.push(format!("{krate} {features}:\n{stderr}"));
-            }
+            failures.extend(clippy(&root, krate, &args));
         }
     }
     assert!(
